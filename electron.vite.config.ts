@@ -1,0 +1,34 @@
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'electron-vite'
+import { resolve } from 'node:path'
+import { contentSecurityPolicy } from './src/shared/csp'
+
+export default defineConfig({
+  main: {
+    build: {
+      rollupOptions: {
+        // Every main-side program shares out/main: the app, the CLI (bin/entrain.js loads it).
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          cli: resolve(__dirname, 'src/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      // A sandboxed preload cannot require anything but electron: bundle it into one CommonJS file.
+      externalizeDeps: false,
+      rollupOptions: { output: { format: 'cjs', codeSplitting: false } },
+    },
+  },
+  renderer: {
+    plugins: [
+      vue(),
+      {
+        name: 'entrain-csp',
+        transformIndexHtml: (html) => html.replace('%ENTRAIN_CSP%', contentSecurityPolicy),
+      },
+    ],
+  },
+})

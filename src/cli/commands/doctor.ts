@@ -1,0 +1,67 @@
+import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { appRootDir, defaultDataDir } from '../../main/paths'
+import { locateElectron } from '../../main/electron-binary'
+import { defineCommand, exitCodes, output } from '../command'
+
+export interface Check {
+  name: string
+  status: 'ok' | 'warning' | 'missing'
+  detail: string
+}
+
+const minimumNode = [20, 19] as const
+
+/** Each capability Entrain needs from this machine; later capabilities add their checks here. */
+export function runChecks(): Check[] {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
+  const nodeOk = major > minimumNode[0] || (major === minimumNode[0] && minor >= minimumNode[1])
+  const checks: Check[] = [
+    {
+      name: 'node',
+      status: nodeOk ? 'ok' : 'missing',
+      detail: `Node.js ${process.versions.node}${nodeOk ? '' : ` (needs ${minimumNode.join('.')} or newer)`}`,
+    },
+  ]
+
+  const dataDir = defaultDataDir()
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    accessSync(dataDir, constants.W_OK)
+    checks.push({ name: 'data folder', status: 'ok', detail: dataDir })
+  } catch (error) {
+    checks.push({ name: 'data folder', status: 'missing', detail: `${dataDir} is not writable: ${(error as Error).message}` })
+  }
+
+  const electron = locateElectron(appRootDir)
+  checks.push(
+    electron.found
+      ? { name: 'electron', status: 'ok', detail: `Electron ${electron.version} at ${electron.path}` }
+      : { name: 'electron', status: 'warning', detail: `${electron.problem}; the CLI and \`entrain web\` still work` },
+  )
+
+  const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((file) => existsSync(file))
+  checks.push(
+    browser
+      ? { name: 'chromium', status: 'ok', detail: `${browser} (end-to-end tests)` }
+      : { name: 'chromium', status: 'warning', detail: 'not found; end-to-end tests need it (Debian: apt install chromium)' },
+  )
+  return checks
+}
+
+export const doctorCommand = defineCommand({
+  name: 'doctor',
+  summary: 'Check what Entrain can use on this machine and say what to install for what is missing.',
+  options: {},
+  async run({ options, io }) {
+    const checks = runChecks()
+    const marks = { ok: 'ok  ', warning: 'warn', missing: 'MISS' }
+    const width = Math.max(...checks.map((check) => check.name.length))
+    output(
+      io,
+      options.json,
+      { checks },
+      checks.map((check) => `[${marks[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`).join('\n'),
+    )
+    return checks.some((check) => check.status === 'missing') ? exitCodes.failure : exitCodes.ok
+  },
+})

@@ -1,0 +1,4 @@
+import { version } from '../../package.json'
+
+export const appName = 'Entrain'
+export const appVersion: string = version

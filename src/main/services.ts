@@ -1,0 +1,64 @@
+import type { AppInfo } from '../shared/contract'
+import { EntrainError } from '../shared/errors'
+import { appName, appVersion } from './app-info'
+import { createDispatch, type Dispatch, type Log } from './dispatch'
+import { EventHub } from './events'
+import { SettingsStore } from './store/settings'
+import { inspectStudyFolder } from './store/study-folder'
+
+/** What differs between the hosts that run the services; everything else is shared. */
+export interface Host {
+  kind: AppInfo['host']
+  dataDir: string
+  /** The system folder chooser, where the host has one (the Electron app). */
+  pickFolder?: () => Promise<string | null>
+  log?: Log
+}
+
+export interface Services {
+  dispatch: Dispatch
+  events: EventHub
+  settings: SettingsStore
+}
+
+/** Builds every service and binds them to the contract. Hosts add only a transport on top. */
+export async function createServices(host: Host): Promise<Services> {
+  const log: Log = host.log ?? ((line) => console.error(`[entrain] ${line.level}: ${line.message}`))
+  const events = new EventHub()
+  const settings = await SettingsStore.open(host.dataDir, {
+    onChange: (value) => events.emit('settings.changed', value),
+    onProblem: (message) => log({ level: 'warn', message }),
+  })
+
+  const dispatch = createDispatch(
+    {
+      'app.info': async () => ({
+        name: appName,
+        version: appVersion,
+        host: host.kind,
+        platform: `${process.platform}-${process.arch}`,
+        versions: Object.fromEntries(
+          Object.entries(process.versions).filter((entry): entry is [string, string] => entry[1] !== undefined),
+        ),
+        dataDir: host.dataDir,
+        nativeDialogs: host.pickFolder !== undefined,
+      }),
+      'settings.get': async () => settings.get(),
+      'study.pickFolder': async () => {
+        if (!host.pickFolder) {
+          throw new EntrainError('NOT_AVAILABLE', 'this host has no folder chooser; type the folder path instead')
+        }
+        return { path: await host.pickFolder() }
+      },
+      'study.open': async ({ path }) => {
+        const folder = await inspectStudyFolder(path)
+        await settings.addRecentStudy(folder.path)
+        return folder
+      },
+      'study.forgetRecent': async ({ path }) => settings.forgetRecentStudy(path),
+    },
+    log,
+  )
+
+  return { dispatch, events, settings }
+}

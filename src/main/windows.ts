@@ -1,0 +1,37 @@
+import { BrowserWindow, screen, shell } from 'electron'
+import path from 'node:path'
+import type { SettingsStore } from './store/settings'
+import { isAppPageUrl, mainWindowOptions } from './window-options'
+
+export const rendererIndexFile = path.join(__dirname, '../renderer/index.html')
+export const devServerUrl = process.env.ELECTRON_RENDERER_URL
+
+export function isAppPage(url: string): boolean {
+  return isAppPageUrl(url, rendererIndexFile, devServerUrl)
+}
+
+/** Opens the main window where it was last closed (if that place is still on a screen). */
+export function createMainWindow(settings: SettingsStore): BrowserWindow {
+  const saved = settings.get().windowBounds
+  const onScreen =
+    saved &&
+    screen.getAllDisplays().some(({ workArea: area }) =>
+      saved.x < area.x + area.width && saved.x + saved.width > area.x && saved.y < area.y + area.height && saved.y + saved.height > area.y,
+    )
+  const window = new BrowserWindow(mainWindowOptions(path.join(__dirname, '../preload/index.js'), onScreen ? saved : null))
+  if (onScreen && saved.maximized) window.maximize()
+
+  window.once('ready-to-show', () => window.show())
+  window.on('close', () => {
+    void settings.setWindowBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() })
+  })
+
+  if (devServerUrl) void window.loadURL(devServerUrl)
+  else void window.loadFile(rendererIndexFile)
+  return window
+}
+
+/** Links the user clicks open in their browser; the app window itself never navigates away. */
+export function openExternally(url: string): void {
+  if (/^https?:\/\//.test(url)) void shell.openExternal(url)
+}

@@ -1,0 +1,23 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import DevicesView from './views/DevicesView.vue'
+import ModelsView from './views/ModelsView.vue'
+import RecordingsView from './views/RecordingsView.vue'
+import SessionView from './views/SessionView.vue'
+import StudyView from './views/StudyView.vue'
+import TrainingView from './views/TrainingView.vue'
+
+/** The six views, in the order an experimenter works through them; Ctrl+1…6 reaches each. */
+export const views = [
+  { path: '/devices', name: 'Devices', component: DevicesView },
+  { path: '/study', name: 'Study', component: StudyView },
+  { path: '/session', name: 'Session', component: SessionView },
+  { path: '/recordings', name: 'Recordings', component: RecordingsView },
+  { path: '/training', name: 'Training', component: TrainingView },
+  { path: '/models', name: 'Models', component: ModelsView },
+] as const satisfies readonly RouteRecordRaw[]
+
+export const router = createRouter({
+  // Hash history works from file:// in Electron and over http in the browser test host alike.
+  history: createWebHashHistory(),
+  routes: [{ path: '/', redirect: '/study' }, ...views],
+})

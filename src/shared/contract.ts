@@ -1,0 +1,91 @@
+/**
+ * The one contract between the renderer and main. Every request the renderer may make (its name,
+ * the schema of its input, the type of its output) and every event it may subscribe to is declared
+ * here once; the Electron IPC adapter, the browser test host and the renderer's client all derive
+ * from it. Inputs are validated in main against these schemas; outputs come from main's own code.
+ */
+import { z } from 'zod'
+import type { ErrorInfo, Reply } from './errors'
+
+export type { ErrorInfo, Reply }
+
+/** Declares a request: its input schema now, its output type as a type argument. */
+function request<Output>() {
+  return <Input extends z.ZodType>(input: Input) => ({ input, output: undefined as unknown as Output })
+}
+
+const noInput = z.object({}).strict()
+const folderPath = z.string().min(1, 'a folder path is required').max(4096, 'the path is too long')
+
+export interface AppInfo {
+  name: string
+  version: string
+  /** Which host serves the contract: the Electron app, the browser test host or the CLI. */
+  host: 'electron' | 'web' | 'cli'
+  platform: string
+  versions: Record<string, string>
+  dataDir: string
+  /** Whether `study.pickFolder` can show the system's folder chooser. */
+  nativeDialogs: boolean
+}
+
+export interface WindowBounds {
+  x: number
+  y: number
+  width: number
+  height: number
+  maximized: boolean
+}
+
+export interface Settings {
+  /** Most recently opened study folders, newest first. */
+  recentStudies: string[]
+  windowBounds: WindowBounds | null
+}
+
+export interface StudyFolder {
+  path: string
+  name: string
+  /** Whether the folder already holds a study.json. */
+  hasStudyFile: boolean
+}
+
+export const requests = {
+  'app.info': request<AppInfo>()(noInput),
+  'settings.get': request<Settings>()(noInput),
+  /** Shows the system folder chooser; `null` when the user cancels. */
+  'study.pickFolder': request<{ path: string | null }>()(noInput),
+  /** Opens a study folder and puts it first in the recent list. */
+  'study.open': request<StudyFolder>()(z.object({ path: folderPath }).strict()),
+  'study.forgetRecent': request<Settings>()(z.object({ path: folderPath }).strict()),
+}
+
+export type RequestName = keyof typeof requests
+export type RequestInput<K extends RequestName> = z.input<(typeof requests)[K]['input']>
+export type RequestOutput<K extends RequestName> = (typeof requests)[K]['output']
+
+export const requestNames = Object.keys(requests) as RequestName[]
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && Object.hasOwn(requests, name)
+}
+
+/** Payload of every event stream the renderer may subscribe to. */
+export interface EventPayloads {
+  'settings.changed': Settings
+}
+
+export type EventName = keyof EventPayloads
+
+export const eventNames: readonly EventName[] = ['settings.changed']
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as readonly string[]).includes(name)
+}
+
+/** What `window.entrain` is, in the Electron app; the browser test host's client has the same shape. */
+export interface EntrainApi {
+  request<K extends RequestName>(name: K, input: RequestInput<K>): Promise<Reply<RequestOutput<K>>>
+  /** Subscribes to an event stream; returns the function that unsubscribes. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void
+}

@@ -1,0 +1,25 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { firstJsonLine, startCli } from '../support/cli'
+
+/**
+ * Starts the browser test host (`entrain web`) on the built renderer with a temporary data folder
+ * and a study folder to open; tests read the address from the environment.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'entrain-e2e-'))
+  const studyDir = path.join(root, 'studies', 'pilot-study')
+  await mkdir(studyDir, { recursive: true })
+  const child = startCli(['web', '--json', '--data-dir', path.join(root, 'data')])
+  const started = await firstJsonLine<{ url: string; origin: string; token: string }>(child)
+  process.env.ENTRAIN_E2E_URL = started.url
+  process.env.ENTRAIN_E2E_ORIGIN = started.origin
+  process.env.ENTRAIN_E2E_STUDY = studyDir
+  return async () => {
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    child.kill('SIGTERM')
+    await exited
+    await rm(root, { recursive: true, force: true })
+  }
+}
