@@ -7,10 +7,12 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // Every main-side program shares out/main: the app, the CLI (bin/entrain.js loads it).
+        // Every main-side program shares out/main: the app, the CLI (bin/entrain.js loads it) and
+        // the trainer process.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
+          trainer: resolve(__dirname, 'src/trainer/index.ts'),
         },
       },
     },

@@ -104,7 +104,8 @@ describe('browser test host', () => {
   })
 
   it('refuses WebSocket connections without the token or from another origin', async () => {
-    for (const headers of [{ Origin: host.origin }, { Origin: 'http://evil.example', Cookie: cookie() }, { Cookie: cookie() }]) {
+    const refused: Record<string, string>[] = [{ Origin: host.origin }, { Origin: 'http://evil.example', Cookie: cookie() }, { Cookie: cookie() }]
+    for (const headers of refused) {
       const ws = connect(headers)
       await expect(opened(ws)).rejects.toThrow(/401/)
     }
@@ -115,20 +116,20 @@ describe('browser test host', () => {
     const nextMessage = inbox(ws)
     await opened(ws)
     ws.send(JSON.stringify({ type: 'request', id: 1, name: 'app.info', input: {} }))
-    const info = await nextMessage(ws)
+    const info = await nextMessage()
     expect(info).toMatchObject({ type: 'reply', id: 1, reply: { ok: true, value: { host: 'web', dataDir, nativeDialogs: false } } })
 
     ws.send(JSON.stringify({ type: 'request', id: 2, name: 'study.open', input: { path: 42 } }))
-    expect(await nextMessage(ws)).toMatchObject({ type: 'reply', id: 2, reply: { ok: false, error: { code: 'INVALID_INPUT' } } })
+    expect(await nextMessage()).toMatchObject({ type: 'reply', id: 2, reply: { ok: false, error: { code: 'INVALID_INPUT' } } })
 
     ws.send(JSON.stringify({ type: 'request', id: 3, name: 'process.exit', input: {} }))
-    expect(await nextMessage(ws)).toMatchObject({ id: 3, reply: { ok: false, error: { code: 'UNKNOWN_REQUEST' } } })
+    expect(await nextMessage()).toMatchObject({ id: 3, reply: { ok: false, error: { code: 'UNKNOWN_REQUEST' } } })
 
     ws.send(JSON.stringify({ type: 'request', id: 4, name: 'study.pickFolder', input: {} }))
-    expect(await nextMessage(ws)).toMatchObject({ id: 4, reply: { ok: false, error: { code: 'NOT_AVAILABLE' } } })
+    expect(await nextMessage()).toMatchObject({ id: 4, reply: { ok: false, error: { code: 'NOT_AVAILABLE' } } })
 
     ws.send('{not json')
-    expect(await nextMessage(ws)).toMatchObject({ type: 'error', error: { code: 'INVALID_INPUT' } })
+    expect(await nextMessage()).toMatchObject({ type: 'error', error: { code: 'INVALID_INPUT' } })
     ws.close()
   })
 
@@ -139,15 +140,15 @@ describe('browser test host', () => {
     ws.send(JSON.stringify({ type: 'subscribe', event: 'settings.changed' }))
     const studyDir = await tempDir()
     ws.send(JSON.stringify({ type: 'request', id: 1, name: 'study.open', input: { path: studyDir } }))
-    const messages = [await nextMessage(ws), await nextMessage(ws)]
+    const messages = [await nextMessage(), await nextMessage()]
     expect(messages).toContainEqual({ type: 'event', event: 'settings.changed', payload: { recentStudies: [studyDir], windowBounds: null } })
 
     ws.send(JSON.stringify({ type: 'unsubscribe', event: 'settings.changed' }))
     ws.send(JSON.stringify({ type: 'request', id: 2, name: 'study.forgetRecent', input: { path: studyDir } }))
-    expect(await nextMessage(ws)).toMatchObject({ type: 'reply', id: 2 })
+    expect(await nextMessage()).toMatchObject({ type: 'reply', id: 2 })
 
     ws.send(JSON.stringify({ type: 'subscribe', event: 'no.such.event' }))
-    expect(await nextMessage(ws)).toMatchObject({ type: 'error', error: { code: 'UNKNOWN_EVENT' } })
+    expect(await nextMessage()).toMatchObject({ type: 'error', error: { code: 'UNKNOWN_EVENT' } })
     ws.close()
   })
 })
