@@ -13,7 +13,11 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
           trainer: resolve(__dirname, 'src/trainer/index.ts'),
+          'inlet-worker': resolve(__dirname, 'src/main/lsl/inlet-worker.ts'),
+          'recorder-worker': resolve(__dirname, 'src/main/recorder/recorder-worker.ts'),
         },
+        // Shared chunks sit beside the entries so that __dirname is out/main in every file.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

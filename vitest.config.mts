@@ -1,3 +1,4 @@
+import path from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -6,5 +7,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    env: {
+      // liblsl reads ~/lsl_api/lsl_api.cfg: a loopback-only configuration keeps test streams on this machine.
+      HOME: path.resolve('test/fixtures/lsl-home'),
+    },
   },
 })

@@ -2,9 +2,21 @@ import { appVersion } from '../main/app-info'
 import { commandHelp, exitCodes, runCommand, type Command, type Io } from './command'
 import { appCommand } from './commands/app'
 import { doctorCommand } from './commands/doctor'
+import { recordCommand } from './commands/record'
+import { simulateCommand } from './commands/simulate'
+import { streamsCommand } from './commands/streams'
 import { webCommand } from './commands/web'
+import { xdfInfoCommand } from './commands/xdf-info'
 
-export const commands: Command[] = [appCommand, doctorCommand, webCommand] as unknown as Command[]
+export const commands: Command[] = [
+  appCommand,
+  doctorCommand,
+  recordCommand,
+  simulateCommand,
+  streamsCommand,
+  webCommand,
+  xdfInfoCommand,
+] as unknown as Command[]
 
 function overview(): string {
   const width = Math.max(...commands.map((command) => command.name.length))

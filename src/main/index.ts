@@ -47,10 +47,10 @@ void app.whenReady().then(async () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createMainWindow(services.settings)
   })
   app.on('before-quit', (event) => {
-    // Let the last settings write (window bounds) reach the disk.
+    // Finish a running recording and let the last settings write (window bounds) reach the disk.
     event.preventDefault()
     app.removeAllListeners('before-quit')
-    void services.settings.flushed().finally(() => app.quit())
+    void services.close().finally(() => app.quit())
   })
 })
 

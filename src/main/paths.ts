@@ -24,3 +24,11 @@ export const builtRendererDir = path.join(__dirname, '../renderer')
 export const builtPreloadFile = path.join(__dirname, '../preload/index.js')
 /** The folder whose package.json names out/main/index.js as Electron's entry. */
 export const appRootDir = path.join(__dirname, '../..')
+
+/**
+ * A worker thread's entry file. Workers always run from the build (out/main), also when the code
+ * that starts them runs from source in tests, so that one file serves the app, the CLI and tests.
+ */
+export function workerFile(name: 'inlet-worker' | 'recorder-worker'): string {
+  return path.join(appRootDir, 'out', 'main', `${name}.js`)
+}

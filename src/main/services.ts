@@ -1,5 +1,6 @@
 import type { AppInfo } from '../shared/contract'
 import { EntrainError } from '../shared/errors'
+import { Acquisition } from './acquisition'
 import { appName, appVersion } from './app-info'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { EventHub } from './events'
@@ -19,6 +20,9 @@ export interface Services {
   dispatch: Dispatch
   events: EventHub
   settings: SettingsStore
+  acquisition: Acquisition
+  /** Stops recordings, devices and inlets so that the host can exit cleanly. */
+  close(): Promise<void>
 }
 
 /** Builds every service and binds them to the contract. Hosts add only a transport on top. */
@@ -29,6 +33,9 @@ export async function createServices(host: Host): Promise<Services> {
     onChange: (value) => events.emit('settings.changed', value),
     onProblem: (message) => log({ level: 'warn', message }),
   })
+
+  const acquisition = new Acquisition(events, host.dataDir)
+  acquisition.start()
 
   const dispatch = createDispatch(
     {
@@ -56,9 +63,27 @@ export async function createServices(host: Host): Promise<Services> {
         return folder
       },
       'study.forgetRecent': async ({ path }) => settings.forgetRecentStudy(path),
+      'lsl.status': async () => acquisition.lslStatus(),
+      'streams.list': async () => acquisition.list(),
+      'streams.watch': async ({ keys }) => acquisition.watch(keys),
+      'simulator.start': async (options) => acquisition.startSimulator(options),
+      'simulator.stop': async () => acquisition.stopSimulator(),
+      'simulator.status': async () => acquisition.simulatorStatus(),
+      'recording.start': async ({ keys, file }) => acquisition.startRecording(keys, file),
+      'recording.stop': async () => acquisition.stopRecording(),
+      'recording.status': async () => acquisition.recordingStatus(),
     },
     log,
   )
 
-  return { dispatch, events, settings }
+  return {
+    dispatch,
+    events,
+    settings,
+    acquisition,
+    close: async () => {
+      await acquisition.close()
+      await settings.flushed()
+    },
+  }
 }

@@ -6,8 +6,10 @@
  */
 import { z } from 'zod'
 import type { ErrorInfo, Reply } from './errors'
+import type { StreamHealth } from './stream-health'
+import type { ChannelInfo, StreamDescription } from './xdf/types'
 
-export type { ErrorInfo, Reply }
+export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -50,6 +52,56 @@ export interface StudyFolder {
   hasStudyFile: boolean
 }
 
+export interface LslStatus {
+  available: boolean
+  version?: string
+  path?: string
+  origin?: 'ENTRAIN_LSL_LIB' | 'system' | 'bundled'
+  /** Without liblsl: what to install. */
+  problem?: string
+}
+
+export interface StreamSummary {
+  /** Stays the same when a source vanishes and returns (source id, else name, type and host). */
+  key: string
+  description: StreamDescription
+  channels: ChannelInfo[]
+  online: boolean
+  health: StreamHealth
+}
+
+/** New samples of the watched streams since the last batch (sent at display rate, ≤ 30 per second). */
+export interface StreamDataBatch {
+  chunks: {
+    key: string
+    channelCount: number
+    timestamps: Float64Array
+    /** Numeric streams, sample-major, as float32 for display. */
+    values: Float32Array | null
+    /** String streams (markers): one string per channel per sample. */
+    strings: string[] | null
+  }[]
+}
+
+export interface SimulatorStatus {
+  running: boolean
+  name: string | null
+  channels: number | null
+  rate: number | null
+}
+
+export interface RecordingStatus {
+  active: boolean
+  file: string | null
+  startedAt: string | null
+  bytes: number
+  streams: { name: string; key: string; samples: number; connected: boolean }[]
+  /** Why the last recording stopped early (disk full, permission), if it did. */
+  error: string | null
+}
+
+const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
+
 export const requests = {
   'app.info': request<AppInfo>()(noInput),
   'settings.get': request<Settings>()(noInput),
@@ -58,6 +110,27 @@ export const requests = {
   /** Opens a study folder and puts it first in the recent list. */
   'study.open': request<StudyFolder>()(z.object({ path: folderPath }).strict()),
   'study.forgetRecent': request<Settings>()(z.object({ path: folderPath }).strict()),
+  'lsl.status': request<LslStatus>()(noInput),
+  'streams.list': request<StreamSummary[]>()(noInput),
+  /** Which streams' samples the renderer receives as `streams.data` events. */
+  'streams.watch': request<{ keys: string[] }>()(z.object({ keys: streamKeys }).strict()),
+  'simulator.start': request<SimulatorStatus>()(
+    z
+      .object({
+        name: z.string().min(1).max(200).optional(),
+        channels: z.number().int().min(1).max(256).optional(),
+        rate: z.number().min(1).max(20_000).optional(),
+        seed: z.number().int().min(0).max(2 ** 31).optional(),
+      })
+      .strict(),
+  ),
+  'simulator.stop': request<SimulatorStatus>()(noInput),
+  'simulator.status': request<SimulatorStatus>()(noInput),
+  'recording.start': request<RecordingStatus>()(
+    z.object({ keys: streamKeys.min(1, 'choose at least one stream'), file: z.string().min(1).max(4096).optional() }).strict(),
+  ),
+  'recording.stop': request<RecordingStatus>()(noInput),
+  'recording.status': request<RecordingStatus>()(noInput),
 }
 
 export type RequestName = keyof typeof requests
@@ -73,11 +146,16 @@ export function isRequestName(name: unknown): name is RequestName {
 /** Payload of every event stream the renderer may subscribe to. */
 export interface EventPayloads {
   'settings.changed': Settings
+  /** On every change of the list and about once a second with fresh health. */
+  'streams.changed': StreamSummary[]
+  'streams.data': StreamDataBatch
+  'recording.changed': RecordingStatus
+  'simulator.changed': SimulatorStatus
 }
 
 export type EventName = keyof EventPayloads
 
-export const eventNames: readonly EventName[] = ['settings.changed']
+export const eventNames: readonly EventName[] = ['settings.changed', 'streams.changed', 'streams.data', 'recording.changed', 'simulator.changed']
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as readonly string[]).includes(name)

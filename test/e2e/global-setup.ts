@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { firstJsonLine, startCli } from '../support/cli'
+import { firstJsonLine, repoRoot, startCli } from '../support/cli'
 
 /**
  * Starts the browser test host (`entrain web`) on the built renderer with a temporary data folder
@@ -11,7 +11,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'entrain-e2e-'))
   const studyDir = path.join(root, 'studies', 'pilot-study')
   await mkdir(studyDir, { recursive: true })
-  const child = startCli(['web', '--json', '--data-dir', path.join(root, 'data')])
+  // HOME holds a loopback-only lsl_api.cfg, so the host's LSL traffic stays on this machine.
+  const child = startCli(['web', '--json', '--data-dir', path.join(root, 'data')], { HOME: path.join(repoRoot, 'test', 'fixtures', 'lsl-home') })
   const started = await firstJsonLine<{ url: string; origin: string; token: string }>(child)
   process.env.ENTRAIN_E2E_URL = started.url
   process.env.ENTRAIN_E2E_ORIGIN = started.origin

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events'
-import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { createServices } from '../../src/main/services'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createServices, type Services } from '../../src/main/services'
 import { ipcChannels } from '../../src/shared/transport'
 import { useTempDirs } from '../support/temp-dir'
 
@@ -39,12 +39,16 @@ const tempDir = useTempDirs()
 const trusted = new FakeWebContents()
 const stranger = new FakeWebContents()
 
+let services: Services
+
 beforeEach(async () => {
   fakeIpc.handlers.clear()
   fakeIpc.listeners.clear()
-  const services = await createServices({ kind: 'electron', dataDir: await tempDir(), pickFolder: async () => null })
+  services = await createServices({ kind: 'electron', dataDir: await tempDir(), pickFolder: async () => null })
   bindIpc(services, (event) => event.sender === (trusted as unknown))
 })
+
+afterEach(() => services.close())
 
 const invoke = (sender: FakeWebContents, name: unknown, input: unknown) =>
   fakeIpc.handlers.get(ipcChannels.request)!({ sender }, name, input)

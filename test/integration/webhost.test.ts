@@ -3,13 +3,14 @@ import http from 'node:http'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createServices } from '../../src/main/services'
+import { createServices, type Services } from '../../src/main/services'
 import { startWebHost, type WebHost } from '../../src/main/webhost/server'
 import type { WebServerMessage } from '../../src/shared/transport'
 import { useTempDirs } from '../support/temp-dir'
 
 const tempDir = useTempDirs()
 let host: WebHost
+let services: Services
 let dataDir: string
 
 beforeEach(async () => {
@@ -19,10 +20,14 @@ beforeEach(async () => {
   await writeFile(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
   dataDir = await tempDir()
   await writeFile(path.join(path.dirname(rendererDir), 'outside-secret.txt'), 'secret')
-  host = await startWebHost({ services: await createServices({ kind: 'web', dataDir }), rendererDir })
+  services = await createServices({ kind: 'web', dataDir })
+  host = await startWebHost({ services, rendererDir })
 })
 
-afterEach(() => host.close())
+afterEach(async () => {
+  await host.close()
+  await services.close()
+})
 
 /** A raw GET so that the Host header and cookies are exactly what the test says. */
 function get(urlPath: string, headers: Record<string, string> = {}) {

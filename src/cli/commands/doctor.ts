@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { appRootDir, defaultDataDir } from '../../main/paths'
 import { locateElectron } from '../../main/electron-binary'
+import { lsl } from '../../main/lsl/bindings'
 import { defineCommand, exitCodes, output } from '../command'
 
 export interface Check {
@@ -30,6 +31,13 @@ export function runChecks(): Check[] {
     checks.push({ name: 'data folder', status: 'ok', detail: dataDir })
   } catch (error) {
     checks.push({ name: 'data folder', status: 'missing', detail: `${dataDir} is not writable: ${(error as Error).message}` })
+  }
+
+  try {
+    const { library } = lsl()
+    checks.push({ name: 'liblsl', status: 'ok', detail: `liblsl ${library.version} (${library.origin}) at ${library.path}` })
+  } catch (error) {
+    checks.push({ name: 'liblsl', status: 'missing', detail: (error as Error).message })
   }
 
   const electron = locateElectron(appRootDir)

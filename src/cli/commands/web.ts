@@ -30,7 +30,7 @@ export const webCommand = defineCommand({
     if (options.open) openInBrowser(host.url)
     const signal = await io.interrupted()
     await host.close()
-    await services.settings.flushed()
+    await services.close()
     if (!options.json) io.stderr.write(`stopped (${signal})\n`)
     return exitCodes.ok
   },

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { isEventName, type EventName } from '../../shared/contract'
-import { webSocketPath, type WebClientMessage, type WebServerMessage } from '../../shared/transport'
+import { packWebMessage, webSocketPath, type WebClientMessage, type WebServerMessage } from '../../shared/transport'
 import { contentSecurityPolicy } from '../../shared/csp'
 import type { Services } from '../services'
 
@@ -116,7 +116,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 function bindSocket(ws: WebSocket, services: Services): void {
   const subscriptions = new Map<EventName, () => void>()
   const send = (message: WebServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message))
+    if (ws.readyState === ws.OPEN) ws.send(packWebMessage(message))
   }
 
   ws.on('message', async (data, isBinary) => {

@@ -1,6 +1,6 @@
 import type { EntrainApi, EventName, EventPayloads } from '../../shared/contract'
 import type { Reply } from '../../shared/errors'
-import { webSocketPath, type WebClientMessage, type WebServerMessage } from '../../shared/transport'
+import { unpackWebMessage, webSocketPath, type WebClientMessage, type WebServerMessage } from '../../shared/transport'
 
 /**
  * The contract over the browser test host's WebSocket, with the same shape as the preload's
@@ -8,6 +8,7 @@ import { webSocketPath, type WebClientMessage, type WebServerMessage } from '../
  */
 export function createWebSocketApi(onConnectionLost: (reason: string) => void): EntrainApi {
   const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${webSocketPath}`)
+  socket.binaryType = 'arraybuffer'
   const opened = new Promise<void>((resolve, reject) => {
     socket.addEventListener('open', () => resolve(), { once: true })
     socket.addEventListener('error', () => reject(new Error('cannot connect to the Entrain host')), { once: true })
@@ -22,7 +23,7 @@ export function createWebSocketApi(onConnectionLost: (reason: string) => void): 
   }
 
   socket.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as WebServerMessage
+    const message = unpackWebMessage(event.data as string | ArrayBuffer) as WebServerMessage
     if (message.type === 'reply') {
       pending.get(message.id)?.(message.reply)
       pending.delete(message.id)

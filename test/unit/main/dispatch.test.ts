@@ -1,19 +1,19 @@
 import { describe, expect, it, vi } from 'vitest'
 import { createDispatch, type Handlers } from '../../../src/main/dispatch'
+import { requestNames } from '../../../src/shared/contract'
 import { EntrainError } from '../../../src/shared/errors'
 
+/** Every request answered by a handler that fails if called, except those the test gives. */
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
   const unused = async () => {
     throw new Error('not used in this test')
   }
-  return {
-    'app.info': unused,
+  const defaults = Object.fromEntries(requestNames.map((name) => [name, unused])) as unknown as Handlers
+  return Object.assign(defaults, {
     'settings.get': async () => ({ recentStudies: ['/a'], windowBounds: null }),
-    'study.pickFolder': unused,
-    'study.open': async ({ path }) => ({ path, name: 'x', hasStudyFile: false }),
-    'study.forgetRecent': unused,
+    'study.open': async ({ path }: { path: string }) => ({ path, name: 'x', hasStudyFile: false }),
     ...overrides,
-  }
+  })
 }
 
 describe('dispatch', () => {

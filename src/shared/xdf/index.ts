@@ -1,0 +1,6 @@
+export * from './types'
+export * from './writer'
+export * from './reader'
+export { applyClockFit, dejitter, findSegments, fitClockOffsets, spanSrate } from './clock'
+export type { DejitterResult, LinearFit, RobustFitOptions, Segment } from './clock'
+export { boundaryUuid, ChunkTag } from './format'
