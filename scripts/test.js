@@ -13,12 +13,26 @@ const results = path.join(root, 'test-results')
 const vitestReport = path.join(results, 'vitest.json')
 const playwrightReport = path.join(results, 'playwright.json')
 
+/**
+ * Tests that use LSL must not reach the network. They always run with a loopback-only
+ * lsl_api.cfg (test/fixtures/lsl-home); where the machine allows it (Linux, root) they also run in a
+ * private network namespace that has nothing but a loopback interface.
+ */
+function isolated(command, args) {
+  if (process.platform !== 'linux') return [command, args]
+  if (spawnSync('unshare', ['-n', 'true']).status !== 0) {
+    process.stdout.write('(no private network namespace here: LSL tests rely on the loopback-only lsl_api.cfg)\n')
+    return [command, args]
+  }
+  return ['unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', command, ...args]]
+}
+
 const steps = [
   ['lint', bin('eslint'), ['.']],
   ['typecheck', bin('vue-tsc'), ['-b']],
   ['build', bin('electron-vite'), ['build']],
-  ['unit + integration', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`]],
-  ['end-to-end', bin('playwright'), ['test']],
+  ['unit + integration', ...isolated(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`])],
+  ['end-to-end', ...isolated(bin('playwright'), ['test'])],
 ]
 
 fs.rmSync(vitestReport, { force: true })

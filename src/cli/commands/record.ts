@@ -22,12 +22,12 @@ export const recordCommand = defineCommand({
     if (duration !== null && !(duration > 0)) throw new UsageError(`--duration must be a positive number, not ${options.duration}`)
     const wait = options.wait === undefined ? 10 : Number(options.wait)
 
-    const service = new StreamService()
+    const service = new StreamService({ accept: (stream) => names.includes(stream.name) })
     service.start()
     try {
       const keys: string[] = []
       for (const name of names) {
-        const found = await service.waitFor((stream) => stream.description.name === name || stream.key === name, wait)
+        const found = await service.waitFor((stream) => stream.description.name === name, wait)
         if (!found) throw new EntrainError('NOT_FOUND', `stream ${name} did not appear within ${wait} s (see \`entrain streams\`)`)
         keys.push(found.key)
       }

@@ -60,7 +60,14 @@ export class StreamService {
     offline: new Set(),
   }
 
-  constructor(private readonly options: { pollMilliseconds?: number; forgetAfterSeconds?: number } = {}) {}
+  constructor(
+    private readonly options: {
+      pollMilliseconds?: number
+      forgetAfterSeconds?: number
+      /** Which streams to open inlets for (default: all); the CLI's record takes only those it records. */
+      accept?: (description: StreamDescription) => boolean
+    } = {},
+  ) {}
 
   /** Starts discovery (throws NOT_AVAILABLE without liblsl). */
   start(): void {
@@ -134,6 +141,7 @@ export class StreamService {
     // A source that restarted can be listed twice for a moment (old and new uid): keep the newest.
     const seen = new Map<string, StreamDescription>()
     for (const description of this.resolver.current()) {
+      if (this.options.accept && !this.options.accept(description)) continue
       const key = streamKey(description)
       const other = seen.get(key)
       if (!other || (description.createdAt ?? 0) > (other.createdAt ?? 0)) seen.set(key, description)
