@@ -15,6 +15,7 @@ export default defineConfig({
           trainer: resolve(__dirname, 'src/trainer/index.ts'),
           'inlet-worker': resolve(__dirname, 'src/main/lsl/inlet-worker.ts'),
           'recorder-worker': resolve(__dirname, 'src/main/recorder/recorder-worker.ts'),
+          'audio-worker': resolve(__dirname, 'src/main/audio/engine-worker.ts'),
         },
         // Shared chunks sit beside the entries so that __dirname is out/main in every file.
         output: { chunkFileNames: '[name]-[hash].js' },

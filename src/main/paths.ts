@@ -29,6 +29,6 @@ export const appRootDir = path.join(__dirname, '../..')
  * A worker thread's entry file. Workers always run from the build (out/main), also when the code
  * that starts them runs from source in tests, so that one file serves the app, the CLI and tests.
  */
-export function workerFile(name: 'inlet-worker' | 'recorder-worker'): string {
+export function workerFile(name: 'inlet-worker' | 'recorder-worker' | 'audio-worker'): string {
   return path.join(appRootDir, 'out', 'main', `${name}.js`)
 }

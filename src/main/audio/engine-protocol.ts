@@ -1,0 +1,70 @@
+/** Messages between main and the audio output worker. */
+
+export interface EngineWorkerData {
+  device: string
+  rate: number
+  channels: number
+  periodFrames: number
+  periods: number
+  /** LSL marker stream to publish (null: markers go to main only). */
+  markerStream: { name: string; sourceId: string } | null
+}
+
+export interface StimulusInfo {
+  /** The stimulus id of the study, or the file's name. */
+  id: string
+  file: string
+}
+
+export type EngineCommand =
+  /**
+   * Plays `samples` (interleaved, device rate and channels). Timing, in order of precedence: at the
+   * LSL time `at`; right after the stimulus `after` (plus `gapFrames`); or as soon as possible with
+   * `leadSeconds` of lead.
+   */
+  | {
+      kind: 'play'
+      playId: number
+      stimulus: StimulusInfo
+      samples: Float32Array
+      at?: number
+      after?: number
+      gapFrames?: number
+      leadSeconds?: number
+    }
+  | { kind: 'stop'; fadeSeconds: number }
+  | { kind: 'close' }
+
+export interface MarkerEvent {
+  event: 'stimulus_onset' | 'stimulus_offset' | 'stimulus_stopped'
+  stimulus: string
+  file: string
+  /** Output frame index of the event in the device stream. */
+  frame: number
+  /** DAC time of that frame, LSL clock: the marker's LSL timestamp. */
+  time: number
+  /** Underruns while this stimulus was playing (only on offset/stopped). */
+  underruns?: number
+}
+
+export interface EngineStats {
+  framesWritten: number
+  underruns: number
+  /** SD of single DAC-time estimates around the fitted clock, seconds. */
+  estimateSpread: number
+  /** Fitted device rate against the system clock, frames per second. */
+  measuredRate: number | null
+}
+
+export type EngineEvent =
+  | { kind: 'opened'; device: string; rate: number; channels: number; periodFrames: number; bufferFrames: number; format: string }
+  /** The DAC clock has enough consistent estimates: requested times and markers are now exact. */
+  | { kind: 'ready' }
+  | { kind: 'scheduled'; playId: number; startFrame: number; endFrame: number }
+  | { kind: 'rejected'; playId: number; message: string }
+  | { kind: 'marker'; playId: number; marker: MarkerEvent }
+  | { kind: 'underrun'; frame: number; during: string | null }
+  /** One status estimate (sent when `reportEstimates` is on, for tests and the self-test). */
+  | { kind: 'estimate'; time: number; frameAtDac: number }
+  | { kind: 'error'; message: string }
+  | { kind: 'closed'; stats: EngineStats }

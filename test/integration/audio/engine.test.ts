@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { AudioEngine } from '../../../src/main/audio/engine'
+import type { EngineEvent, MarkerEvent } from '../../../src/main/audio/engine-protocol'
+import { assertBuilt } from '../../support/cli'
+import { detectOnsets, pulseAvailable, startPulse, type TestPulse } from '../../support/pulse'
+
+const rate = 48_000
+
+/** A click: full-scale first frame (the onset to find), a short decaying tone, then silence. */
+function click(frames = 2400): Float32Array {
+  const samples = new Float32Array(frames * 2)
+  for (let frame = 0; frame < 480; frame++) {
+    const value = 0.9 * Math.cos((2 * Math.PI * 1000 * frame) / rate) * Math.exp(-frame / 120)
+    samples[frame * 2] = value
+    samples[frame * 2 + 1] = value
+  }
+  return samples
+}
+
+let pulse: TestPulse
+
+if (!pulseAvailable) console.warn('skipping the audio engine tests: pulseaudio and parec are not installed (CI installs them)')
+
+describe.runIf(pulseAvailable)('audio engine through ALSA into a PulseAudio null sink', () => {
+  beforeAll(async () => {
+    assertBuilt()
+    pulse = await startPulse()
+    // ALSA's pulse plugin reads PULSE_SERVER from the process environment, in any thread.
+    process.env.PULSE_SERVER = pulse.server
+  })
+  afterAll(() => pulse?.close())
+
+  it('puts onsets exactly where their frames say, with marker times that match', async () => {
+    const recording = pulse.record()
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const engine = await AudioEngine.open({ device: 'pulse', markerStream: null })
+    const estimates: { time: number; frameAtDac: number }[] = []
+    engine.reportEstimates()
+    engine.on((event: EngineEvent) => event.kind === 'estimate' && estimates.push(event))
+    expect(engine.device).toMatchObject({ rate, channels: 2, format: 'float32' })
+    await engine.ready
+
+    // Gaps that are not whole periods, so onsets fall inside write blocks at odd places. All onsets
+    // lie within about half a second: the null sink's clock runs a few hundred ppm off the system
+    // clock, and the markers follow the device, not the nominal rate.
+    const gaps = [0, 0.0123457, 0.0731, 0.05000021, 0.0110417, 0.031]
+    const onsets: Promise<MarkerEvent>[] = []
+    let previous: number | undefined
+    for (const [index, gap] of gaps.entries()) {
+      const stimulus = { id: `click${index}`, file: `click${index}.wav` }
+      const playback = await engine.play(stimulus, click(), previous === undefined ? { leadSeconds: 0.3 } : { after: previous, gapSeconds: gap })
+      previous = playback.playId
+      onsets.push(playback.onset)
+    }
+    const markers = await Promise.all(onsets)
+    const stats = await engine.close()
+    const recorded = detectOnsets(await recording.stop())
+
+    expect(stats.underruns).toBe(0)
+    expect(recorded).toHaveLength(markers.length)
+    const frames = markers.map((marker) => marker.frame)
+    // Distances in the recording equal the distances of the frame values, to the sample.
+    expect(recorded.map((onset) => onset - recorded[0]!)).toEqual(frames.map((frame) => frame - frames[0]!))
+    // Marker timestamps keep those distances within 0.25 ms.
+    for (const marker of markers) {
+      const expected = (marker.frame - frames[0]!) / rate
+      expect(Math.abs(marker.time - markers[0]!.time - expected), `device rate ${stats.measuredRate} Hz`).toBeLessThan(0.25e-3)
+    }
+    // Each marker's timestamp is the DAC-time model at its frame: here, a line through the status
+    // estimates within half a second either side of it (after the device's start-up).
+    const steady = estimates.slice(lastStall(estimates))
+    for (const marker of markers) {
+      const fit = lineThrough(steady.filter((point) => Math.abs(point.time - marker.time) <= 0.5))
+      expect(Math.abs(marker.time - (fit.intercept + fit.slope * marker.frame))).toBeLessThan(1 / rate)
+    }
+    expect(stats.estimateSpread * 1000).toBeLessThan(0.5)
+  }, 30_000)
+
+  it('rejects a requested time that the output buffer has already passed', async () => {
+    const engine = await AudioEngine.open({ device: 'pulse', markerStream: null })
+    await engine.ready
+    await expect(engine.play({ id: 'late', file: 'late.wav' }, click(), { at: 0 })).rejects.toThrow(/too soon for the output buffer/)
+    await engine.close()
+  })
+
+  it('names the device it cannot open', async () => {
+    await expect(AudioEngine.open({ device: 'no-such-device', markerStream: null })).rejects.toThrow(/cannot open audio device no-such-device/)
+  })
+})
+
+/** Index after the last estimate whose frame did not advance (PulseAudio's start-up stall). */
+function lastStall(points: { frameAtDac: number }[]): number {
+  let after = 0
+  for (let index = 1; index < points.length; index++) if (points[index]!.frameAtDac <= points[index - 1]!.frameAtDac) after = index
+  return after
+}
+
+function lineThrough(recent: { time: number; frameAtDac: number }[]) {
+  const meanFrame = recent.reduce((sum, point) => sum + point.frameAtDac, 0) / recent.length
+  const meanTime = recent.reduce((sum, point) => sum + point.time, 0) / recent.length
+  let covariance = 0
+  let variance = 0
+  for (const point of recent) {
+    covariance += (point.frameAtDac - meanFrame) * (point.time - meanTime)
+    variance += (point.frameAtDac - meanFrame) ** 2
+  }
+  const slope = covariance / variance
+  return { slope, intercept: meanTime - slope * meanFrame }
+}
