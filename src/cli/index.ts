@@ -1,6 +1,8 @@
 import { appVersion } from '../main/app-info'
 import { commandHelp, exitCodes, runCommand, type Command, type Io } from './command'
 import { appCommand } from './commands/app'
+import { audioCommand } from './commands/audio'
+import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
 import { recordCommand } from './commands/record'
 import { simulateCommand } from './commands/simulate'
@@ -10,6 +12,8 @@ import { xdfInfoCommand } from './commands/xdf-info'
 
 export const commands: Command[] = [
   appCommand,
+  audioCommand,
+  audioSelftestCommand,
   doctorCommand,
   recordCommand,
   simulateCommand,

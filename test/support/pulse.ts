@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -6,12 +6,10 @@ import path from 'node:path'
 /**
  * A private PulseAudio server with one null sink (48 kHz, float32, stereo): the real audio stack
  * Entrain writes to through ALSA's pulse plugin, and a monitor source that records exactly what
- * the sink was given. No sound card needed.
+ * the sink was given. No sound card needed. Callers set PULSE_SERVER to `server`.
  */
 export interface TestPulse {
   server: string
-  /** Records the sink's monitor as interleaved float32 stereo; stop() returns what came. */
-  record(): { stop(): Promise<Float32Array> }
   close(): Promise<void>
 }
 
@@ -43,23 +41,6 @@ export async function startPulse(): Promise<TestPulse> {
   }
   return {
     server,
-    record() {
-      const child: ChildProcess = spawn('parec', ['-d', 'vsink.monitor', '--format=float32le', '--rate=48000', '--channels=2', '--raw', '--latency-msec=10'], {
-        env: { ...process.env, PULSE_SERVER: server },
-        stdio: ['ignore', 'pipe', 'ignore'],
-      })
-      const chunks: Buffer[] = []
-      child.stdout!.on('data', (chunk: Buffer) => chunks.push(chunk))
-      return {
-        async stop() {
-          const exited = new Promise((resolve) => child.on('exit', resolve))
-          child.kill('SIGTERM')
-          await exited
-          const bytes = Buffer.concat(chunks)
-          return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength - (bytes.byteLength % 8)))
-        },
-      }
-    },
     async close() {
       const exited = new Promise((resolve) => daemon.on('exit', resolve))
       daemon.kill('SIGTERM')
@@ -67,16 +48,4 @@ export async function startPulse(): Promise<TestPulse> {
       await rm(dir, { recursive: true, force: true })
     },
   }
-}
-
-/** Frame indices where the left channel first rises above `threshold` after at least `quiet` silent frames. */
-export function detectOnsets(interleaved: Float32Array, threshold = 0.5, quiet = 2000): number[] {
-  const onsets: number[] = []
-  let silentFor = quiet
-  for (let frame = 0; frame < interleaved.length / 2; frame++) {
-    const value = Math.abs(interleaved[frame * 2]!)
-    if (value > threshold && silentFor >= quiet) onsets.push(frame)
-    silentFor = value > 1e-4 ? 0 : silentFor + 1
-  }
-  return onsets
 }

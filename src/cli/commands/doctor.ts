@@ -1,5 +1,6 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
 import { appRootDir, defaultDataDir } from '../../main/paths'
+import { listDevices } from '../../main/audio/alsa'
 import { locateElectron } from '../../main/electron-binary'
 import { lsl } from '../../main/lsl/bindings'
 import { defineCommand, exitCodes, output } from '../command'
@@ -38,6 +39,21 @@ export function runChecks(): Check[] {
     checks.push({ name: 'liblsl', status: 'ok', detail: `liblsl ${library.version} (${library.origin}) at ${library.path}` })
   } catch (error) {
     checks.push({ name: 'liblsl', status: 'missing', detail: (error as Error).message })
+  }
+
+  if (process.platform === 'linux') {
+    try {
+      const devices = listDevices()
+      checks.push({
+        name: 'audio',
+        status: devices.length ? 'ok' : 'warning',
+        detail: `ALSA with ${devices.length} output device${devices.length === 1 ? '' : 's'} (${devices.slice(0, 4).map((device) => device.name).join(', ')}${devices.length > 4 ? ', …' : ''}); sample-accurate onsets`,
+      })
+    } catch (error) {
+      checks.push({ name: 'audio', status: 'missing', detail: (error as Error).message })
+    }
+  } else {
+    checks.push({ name: 'audio', status: 'warning', detail: `no sample-accurate output path on ${process.platform} yet; Entrain plays audio only on Linux (ALSA) for now` })
   }
 
   const electron = locateElectron(appRootDir)

@@ -52,7 +52,7 @@ export interface EngineStats {
   underruns: number
   /** SD of single DAC-time estimates around the fitted clock, seconds. */
   estimateSpread: number
-  /** Fitted device rate against the system clock, frames per second. */
+  /** The device's rate against the system clock since the clock model last restarted, frames per second. */
   measuredRate: number | null
 }
 

@@ -120,7 +120,7 @@ function run(): void {
         pcm.close(true)
         for (const event of deferred.splice(0)) if (clock.ready) emit(event.kind, event.id, event.frame)
         markers?.close()
-        send({ kind: 'closed', stats: { framesWritten: written, underruns, estimateSpread: clock.spread(), measuredRate: clock.estimates > 1 ? 1 / clock.fit().secondsPerFrame : null } })
+        send({ kind: 'closed', stats: { framesWritten: written, underruns, estimateSpread: clock.spread(), measuredRate: clock.longRunRate() } })
         parentPort!.close()
         return
       }

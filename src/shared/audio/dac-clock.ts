@@ -11,6 +11,8 @@
 export class DacClock {
   private frames: number[] = []
   private times: number[] = []
+  /** Sums for a least-squares line through every estimate since the last restart (long-run rate). */
+  private longRun = { n: 0, frame0: 0, time0: 0, x: 0, y: 0, xx: 0, xy: 0 }
 
   constructor(
     readonly nominalRate: number,
@@ -18,7 +20,7 @@ export class DacClock {
     private readonly windowSeconds = 1,
     private readonly jumpSeconds = 0.002,
     /** Estimates and span (seconds) before the line is trusted. */
-    private readonly warmUp = { estimates: 16, seconds: 0.3 },
+    private readonly warmUp = { estimates: 16, seconds: 0.5 },
   ) {}
 
   /** One status estimate: at `time` (LSL clock), output frame `frameAtDac` is being played. */
@@ -31,6 +33,15 @@ export class DacClock {
     }
     this.frames.push(frameAtDac)
     this.times.push(time)
+    const sums = this.longRun
+    if (sums.n === 0) Object.assign(sums, { frame0: frameAtDac, time0: time })
+    const x = frameAtDac - sums.frame0
+    const y = time - sums.time0
+    sums.n += 1
+    sums.x += x
+    sums.y += y
+    sums.xx += x * x
+    sums.xy += x * y
     while (time - this.times[0]! > this.windowSeconds) {
       this.frames.shift()
       this.times.shift()
@@ -41,6 +52,18 @@ export class DacClock {
   reset(): void {
     this.frames = []
     this.times = []
+    this.longRun = { n: 0, frame0: 0, time0: 0, x: 0, y: 0, xx: 0, xy: 0 }
+  }
+
+  /**
+   * The device's rate against the system clock, frames per second, over every estimate since the
+   * last restart (the line used for DAC times only looks at the last second); null if too few.
+   */
+  longRunRate(): number | null {
+    const { n, x, y, xx, xy } = this.longRun
+    const denominator = n * xx - x * x
+    if (n < 3 || denominator <= 0) return null
+    return denominator / (n * xy - x * y)
   }
 
   get estimates(): number {

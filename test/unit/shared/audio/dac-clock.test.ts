@@ -44,6 +44,14 @@ describe('DacClock', () => {
     expect(before).toBeGreaterThan(50)
   })
 
+  it('measures the long-run device rate over every estimate since the last restart', () => {
+    const clock = new DacClock(48_000)
+    const rate = feed(clock, { from: 10, seconds: 20, ppm: -35, jitter: 70e-6 })
+    expect(Math.abs(clock.longRunRate()! - rate)).toBeLessThan(0.02)
+    clock.reset()
+    expect(clock.longRunRate()).toBeNull()
+  })
+
   it('keeps only the last second of estimates', () => {
     const clock = new DacClock(48_000)
     feed(clock, { from: 0, seconds: 5, ppm: 0, jitter: 0 })
