@@ -4,6 +4,7 @@ import { appCommand } from './commands/app'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
+import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
@@ -15,6 +16,7 @@ export const commands: Command[] = [
   audioCommand,
   audioSelftestCommand,
   doctorCommand,
+  playCommand,
   recordCommand,
   simulateCommand,
   streamsCommand,

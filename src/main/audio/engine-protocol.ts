@@ -8,6 +8,8 @@ export interface EngineWorkerData {
   periods: number
   /** LSL marker stream to publish (null: markers go to main only). */
   markerStream: { name: string; sourceId: string } | null
+  /** Hold back `ready` for up to this long until a recorder listens to the marker stream. */
+  waitForRecorderSeconds: number
 }
 
 export interface StimulusInfo {

@@ -64,6 +64,8 @@ function run(): void {
   let reportEstimates = false
   const deferred: TimelineEvent[] = []
   let announcedReady = false
+  let clockReadyAt: number | null = null
+  const readySince = (now: number) => (clockReadyAt ??= now)
 
   parentPort!.on('message', (command: EngineCommand | { kind: 'report-estimates' }) => {
     if (command.kind === 'report-estimates') reportEstimates = true
@@ -137,11 +139,14 @@ function run(): void {
       written += pcm.periodFrames
       const status = pcm.status()
       if (status.running) {
-        const wasReady = clock.ready
         clock.add(status.time, written - status.delay)
-        if (clock.ready && !announcedReady && !wasReady) {
-          announcedReady = true
-          send({ kind: 'ready' })
+        if (clock.ready && !announcedReady) {
+          // Markers published before any recorder connects would be lost to it: wait for one a while.
+          const waited = status.time - readySince(status.time)
+          if (!markers || markers.hasConsumers() || waited >= settings.waitForRecorderSeconds) {
+            announcedReady = true
+            send({ kind: 'ready' })
+          }
         }
         if (reportEstimates) send({ kind: 'estimate', time: status.time, frameAtDac: written - status.delay })
       }

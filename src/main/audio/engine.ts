@@ -12,6 +12,8 @@ export interface EngineOptions {
   periods?: number
   /** LSL marker stream (default EntrainMarkers); null publishes none. */
   markerStream?: { name: string; sourceId?: string } | null
+  /** Hold back `ready` until a recorder listens to the marker stream, for up to this long (default 0). */
+  waitForRecorderSeconds?: number
 }
 
 export type Timing = { at: number } | { after: number; gapSeconds?: number } | { leadSeconds?: number }
@@ -57,6 +59,7 @@ export class AudioEngine {
       periodFrames: options.periodFrames ?? engineDefaults.periodFrames,
       periods: options.periods ?? engineDefaults.periods,
       markerStream: marker && { name: marker.name, sourceId: marker.sourceId ?? `entrain-audio-${marker.name}` },
+      waitForRecorderSeconds: options.waitForRecorderSeconds ?? 0,
     }
     const worker = new Worker(workerFile('audio-worker'), { workerData: data })
     const opened = await new Promise<Extract<EngineEvent, { kind: 'opened' }>>((resolve, reject) => {

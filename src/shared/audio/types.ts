@@ -16,3 +16,14 @@ export function frameCount(audio: PcmAudio): number {
 export function durationSeconds(audio: PcmAudio): number {
   return frameCount(audio) / audio.sampleRate
 }
+
+/** Frame-major samples (all channels of frame 0, then frame 1, …), as audio devices take them. */
+export function interleave(audio: PcmAudio): Float32Array {
+  const channels = audio.channels.length
+  const frames = frameCount(audio)
+  const out = new Float32Array(frames * channels)
+  audio.channels.forEach((samples, channel) => {
+    for (let frame = 0; frame < frames; frame++) out[frame * channels + channel] = samples[frame]!
+  })
+  return out
+}
