@@ -2,6 +2,7 @@ import type { AppInfo } from '../shared/contract'
 import { EntrainError } from '../shared/errors'
 import { Acquisition } from './acquisition'
 import { appName, appVersion } from './app-info'
+import { AudioService } from './audio/service'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
@@ -21,6 +22,7 @@ export interface Services {
   events: EventHub
   settings: SettingsStore
   acquisition: Acquisition
+  audio: AudioService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -36,6 +38,7 @@ export async function createServices(host: Host): Promise<Services> {
 
   const acquisition = new Acquisition(events, host.dataDir)
   acquisition.start()
+  const audio = new AudioService(events, host.dataDir)
 
   const dispatch = createDispatch(
     {
@@ -72,6 +75,14 @@ export async function createServices(host: Host): Promise<Services> {
       'recording.start': async ({ keys, file }) => acquisition.startRecording(keys, file),
       'recording.stop': async () => acquisition.stopRecording(),
       'recording.status': async () => acquisition.recordingStatus(),
+      'audio.devices': async () => audio.devices(),
+      'audio.status': async () => audio.status(),
+      'audio.select': async ({ device }) => audio.select(device),
+      'audio.testTone': async () => audio.testTone(),
+      'audio.stimulus': async ({ path }) => audio.overview(path),
+      'audio.play': async ({ path, excerpt }) => audio.play(path, excerpt),
+      'audio.stop': async () => audio.stop(),
+      'audio.selfTest': async ({ clicks }) => audio.selfTest(clicks ?? 20),
     },
     log,
   )
@@ -81,7 +92,9 @@ export async function createServices(host: Host): Promise<Services> {
     events,
     settings,
     acquisition,
+    audio,
     close: async () => {
+      await audio.close()
       await acquisition.close()
       await settings.flushed()
     },

@@ -5,11 +5,13 @@
  * from it. Inputs are validated in main against these schemas; outputs come from main's own code.
  */
 import { z } from 'zod'
+import type { TimingCertificate } from './audio/certificate'
+import type { MarkerEvent } from './audio/markers'
 import type { ErrorInfo, Reply } from './errors'
 import type { StreamHealth } from './stream-health'
 import type { ChannelInfo, StreamDescription } from './xdf/types'
 
-export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription }
+export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -100,6 +102,41 @@ export interface RecordingStatus {
   error: string | null
 }
 
+export interface AudioDeviceList {
+  /** Whether this platform has a sample-accurate output path. */
+  supported: boolean
+  note: string | null
+  devices: { name: string; description: string; direction: 'Output' | 'Input' | null }[]
+}
+
+export interface AudioStatus {
+  device: string
+  /** Whether the engine is running on the device (it opens on first use). */
+  open: boolean
+  rate: number | null
+  /** Output buffer length: how far ahead of the DAC Entrain writes. */
+  latencyMs: number | null
+  underruns: number
+  lastOnset: MarkerEvent | null
+  problem: string | null
+  /** The timing self-test has the device. */
+  busy: boolean
+}
+
+export interface StimulusOverview {
+  file: string
+  name: string
+  format: string
+  sampleRate: number
+  channels: number
+  frames: number
+  durationSeconds: number
+  loudnessLufs: number | null
+  peak: number
+  /** Min and max of the first channel per bucket, interleaved (min0, max0, min1, …). */
+  peaks: Float32Array
+}
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -131,6 +168,24 @@ export const requests = {
   ),
   'recording.stop': request<RecordingStatus>()(noInput),
   'recording.status': request<RecordingStatus>()(noInput),
+  'audio.devices': request<AudioDeviceList>()(noInput),
+  'audio.status': request<AudioStatus>()(noInput),
+  'audio.select': request<AudioStatus>()(z.object({ device: z.string().min(1).max(512) }).strict()),
+  'audio.testTone': request<MarkerEvent>()(noInput),
+  /** Decodes a stimulus for the waveform view. */
+  'audio.stimulus': request<StimulusOverview>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
+  'audio.play': request<MarkerEvent>()(
+    z
+      .object({
+        path: z.string().min(1).max(4096),
+        excerpt: z.object({ start: z.number().min(0), end: z.number().positive().optional() }).strict().optional(),
+      })
+      .strict(),
+  ),
+  'audio.stop': request<AudioStatus>()(noInput),
+  'audio.selfTest': request<TimingCertificate & { files: { json: string; text: string } }>()(
+    z.object({ clicks: z.number().int().min(2).max(1000).optional() }).strict(),
+  ),
 }
 
 export type RequestName = keyof typeof requests
@@ -151,11 +206,19 @@ export interface EventPayloads {
   'streams.data': StreamDataBatch
   'recording.changed': RecordingStatus
   'simulator.changed': SimulatorStatus
+  'audio.changed': AudioStatus
 }
 
 export type EventName = keyof EventPayloads
 
-export const eventNames: readonly EventName[] = ['settings.changed', 'streams.changed', 'streams.data', 'recording.changed', 'simulator.changed']
+export const eventNames: readonly EventName[] = [
+  'settings.changed',
+  'streams.changed',
+  'streams.data',
+  'recording.changed',
+  'simulator.changed',
+  'audio.changed',
+]
 
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && (eventNames as readonly string[]).includes(name)

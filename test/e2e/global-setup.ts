@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { firstJsonLine, repoRoot, startCli } from '../support/cli'
+import { pulseAvailable, startPulse } from '../support/pulse'
 
 /**
  * Starts the browser test host (`entrain web`) on the built renderer with a temporary data folder
@@ -11,8 +12,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'entrain-e2e-'))
   const studyDir = path.join(root, 'studies', 'pilot-study')
   await mkdir(studyDir, { recursive: true })
+  // A private PulseAudio null sink is the audio device, where the machine has PulseAudio.
+  const pulse = pulseAvailable ? await startPulse() : null
+  if (pulse) process.env.ENTRAIN_E2E_PULSE = pulse.server
   // HOME holds a loopback-only lsl_api.cfg, so the host's LSL traffic stays on this machine.
-  const child = startCli(['web', '--json', '--data-dir', path.join(root, 'data')], { HOME: path.join(repoRoot, 'test', 'fixtures', 'lsl-home') })
+  const child = startCli(['web', '--json', '--data-dir', path.join(root, 'data')], {
+    HOME: path.join(repoRoot, 'test', 'fixtures', 'lsl-home'),
+    ...(pulse ? { PULSE_SERVER: pulse.server } : {}),
+  })
   const started = await firstJsonLine<{ url: string; origin: string; token: string }>(child)
   process.env.ENTRAIN_E2E_URL = started.url
   process.env.ENTRAIN_E2E_ORIGIN = started.origin
@@ -21,6 +28,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const exited = new Promise((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')
     await exited
+    await pulse?.close()
     await rm(root, { recursive: true, force: true })
   }
 }

@@ -1,5 +1,6 @@
 import path from 'node:path'
-import { certificateText, runSelfTest, writeCertificate } from '../../main/audio/selftest'
+import { runSelfTest, writeCertificate } from '../../main/audio/selftest'
+import { certificateText } from '../../shared/audio/certificate'
 import { defaultDataDir } from '../../main/paths'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'

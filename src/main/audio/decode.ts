@@ -5,15 +5,8 @@
 import { readFile } from 'node:fs/promises'
 import { EntrainError } from '../../shared/errors'
 import { audioFormatNames, detectAudioFormat, type AudioFileFormat } from '../../shared/audio/format'
-import { durationSeconds, type PcmAudio } from '../../shared/audio/types'
+import type { PcmAudio } from '../../shared/audio/types'
 import { decodeWav } from '../../shared/audio/wav'
-
-export interface AudioFileInfo {
-  format: AudioFileFormat
-  sampleRate: number
-  channels: number
-  durationSeconds: number
-}
 
 /** What every wasm-audio-decoders decoder returns. */
 interface DecodedAudio {
@@ -124,13 +117,13 @@ async function decodeBytes(file: string, bytes: Uint8Array): Promise<{ format: A
   }
 }
 
-/** Decodes a whole audio file, recognised by its content, to planar float samples at its own rate. */
-export async function decodeAudioFile(file: string): Promise<PcmAudio> {
-  return (await decodeBytes(file, await readBytes(file))).audio
-}
+export type DecodedAudioFile = PcmAudio & { format: AudioFileFormat }
 
-/** Format, rate, channel count and duration of an audio file (which this decodes in full). */
-export async function probeAudioFile(file: string): Promise<AudioFileInfo> {
+/**
+ * Decodes a whole audio file, recognised by its content, to planar float samples at its own rate;
+ * also says which format it was.
+ */
+export async function decodeAudioFile(file: string): Promise<DecodedAudioFile> {
   const { format, audio } = await decodeBytes(file, await readBytes(file))
-  return { format, sampleRate: audio.sampleRate, channels: audio.channels.length, durationSeconds: durationSeconds(audio) }
+  return { ...audio, format }
 }

@@ -1,4 +1,7 @@
 /** Messages between main and the audio output worker. */
+import type { MarkerEvent } from '../../shared/audio/markers'
+
+export type { MarkerEvent }
 
 export interface EngineWorkerData {
   device: string
@@ -36,18 +39,6 @@ export type EngineCommand =
     }
   | { kind: 'stop'; fadeSeconds: number }
   | { kind: 'close' }
-
-export interface MarkerEvent {
-  event: 'stimulus_onset' | 'stimulus_offset' | 'stimulus_stopped'
-  stimulus: string
-  file: string
-  /** Output frame index of the event in the device stream. */
-  frame: number
-  /** DAC time of that frame, LSL clock: the marker's LSL timestamp. */
-  time: number
-  /** Underruns while this stimulus was playing (only on offset/stopped). */
-  underruns?: number
-}
 
 export interface EngineStats {
   framesWritten: number

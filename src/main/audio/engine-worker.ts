@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { DacClock } from '../../shared/audio/dac-clock'
+import { markerPayload } from '../../shared/audio/markers'
 import { Timeline, type TimelineEvent } from '../../shared/audio/timeline'
 import { toErrorInfo } from '../../shared/errors'
 import { Outlet } from '../lsl/outlet'
@@ -106,7 +107,7 @@ function run(): void {
       time: clock.timeOf(frame),
       ...(kind === 'onset' ? {} : { underruns: playing.underruns }),
     }
-    markers?.push([JSON.stringify({ event: marker.event, stimulus: marker.stimulus, file: marker.file, frame, ...(marker.underruns === undefined ? {} : { underruns: marker.underruns }) })], Float64Array.of(marker.time))
+    markers?.push([markerPayload(marker)], Float64Array.of(marker.time))
     send({ kind: 'marker', playId: playing.playId, marker })
     if (kind !== 'onset') byId.delete(id)
   }

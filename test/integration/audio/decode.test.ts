@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decodeAudioFile, probeAudioFile } from '../../../src/main/audio/decode'
+import { decodeAudioFile } from '../../../src/main/audio/decode'
+import { durationSeconds } from '../../../src/shared/audio/types'
 import type { PcmAudio } from '../../../src/shared/audio/types'
 import { EntrainError } from '../../../src/shared/errors'
 import { useTempDirs } from '../../support/temp-dir'
@@ -106,7 +107,7 @@ describe('decodeAudioFile', () => {
     const dir = await tempDir()
     const renamed = path.join(dir, 'really-flac.wav')
     await writeFile(renamed, await readFile(fixture('two-tone.flac')))
-    expect(await probeAudioFile(renamed)).toMatchObject({ format: 'flac' })
+    expect(await decodeAudioFile(renamed)).toMatchObject({ format: 'flac' })
   })
 
   describe('failures, each naming the file', () => {
@@ -165,18 +166,23 @@ describe('decodeAudioFile', () => {
   })
 })
 
-describe('probeAudioFile', () => {
+describe('decodeAudioFile: format and shape', () => {
+  const describeFile = async (name: string) => {
+    const audio = await decodeAudioFile(fixture(name))
+    return { format: audio.format, sampleRate: audio.sampleRate, channels: audio.channels.length, durationSeconds: durationSeconds(audio) }
+  }
+
   it.each([
     ['two-tone-pcm16.wav', 'wav', 44_100],
     ['two-tone-float32.wav', 'wav', 44_100],
     ['two-tone.flac', 'flac', 44_100],
     ['two-tone.ogg', 'vorbis', 44_100],
   ] as const)('describes %s', async (name, format, sampleRate) => {
-    expect(await probeAudioFile(fixture(name))).toEqual({ format, sampleRate, channels: 2, durationSeconds: seconds })
+    expect(await describeFile(name)).toEqual({ format, sampleRate, channels: 2, durationSeconds: seconds })
   })
 
   it('describes lossy files with their codec padding', async () => {
-    expect(await probeAudioFile(fixture('two-tone.mp3'))).toEqual({ format: 'mp3', sampleRate: 44_100, channels: 2, durationSeconds: 19_584 / 44_100 })
-    expect(await probeAudioFile(fixture('two-tone.opus'))).toEqual({ format: 'opus', sampleRate: 48_000, channels: 2, durationSeconds: 19_512 / 48_000 })
+    expect(await describeFile('two-tone.mp3')).toEqual({ format: 'mp3', sampleRate: 44_100, channels: 2, durationSeconds: 19_584 / 44_100 })
+    expect(await describeFile('two-tone.opus')).toEqual({ format: 'opus', sampleRate: 48_000, channels: 2, durationSeconds: 19_512 / 48_000 })
   })
 })

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TimingCertificate } from '../../../src/main/audio/selftest'
+import type { TimingCertificate } from '../../../src/shared/audio/certificate'
 import { runCli } from '../../support/cli'
 import { pulseAvailable, startPulse, type TestPulse } from '../../support/pulse'
 import { useTempDirs } from '../../support/temp-dir'
