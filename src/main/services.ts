@@ -82,7 +82,7 @@ export async function createServices(host: Host): Promise<Services> {
       'audio.stimulus': async ({ path }) => audio.overview(path),
       'audio.play': async ({ path, excerpt }) => audio.play(path, excerpt),
       'audio.stop': async () => audio.stop(),
-      'audio.selfTest': async ({ clicks }) => audio.selfTest(clicks ?? 20),
+      'audio.selfTest': async ({ clicks, captureDevice }) => audio.selfTest(clicks ?? 20, captureDevice),
     },
     log,
   )

@@ -184,7 +184,7 @@ export const requests = {
   ),
   'audio.stop': request<AudioStatus>()(noInput),
   'audio.selfTest': request<TimingCertificate & { files: { json: string; text: string } }>()(
-    z.object({ clicks: z.number().int().min(2).max(1000).optional() }).strict(),
+    z.object({ clicks: z.number().int().min(2).max(1000).optional(), captureDevice: z.string().min(1).max(512).optional() }).strict(),
   ),
 }
 

@@ -7,6 +7,19 @@ import { interleave } from '../../shared/audio/types'
 import { toErrorInfo } from '../../shared/errors'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 
+/** --period/--periods as engine options, refusing nonsense early. */
+export function bufferOptions(period: string | undefined, periods: string | undefined): { periodFrames?: number; periods?: number } {
+  const whole = (value: string | undefined, name: string, min: number, max: number) => {
+    if (value === undefined) return undefined
+    const number = Number(value)
+    if (!Number.isInteger(number) || number < min || number > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`)
+    return number
+  }
+  const periodFrames = whole(period, 'period', 32, 65_536)
+  const count = whole(periods, 'periods', 2, 64)
+  return { ...(periodFrames ? { periodFrames } : {}), ...(count ? { periods: count } : {}) }
+}
+
 export const playCommand = defineCommand({
   name: 'play',
   summary:
@@ -16,6 +29,8 @@ export const playCommand = defineCommand({
     gap: { type: 'string', value: 'S', description: 'seconds of silence between files (default 1)' },
     device: { type: 'string', value: 'D', description: 'ALSA output device (default: default; see `entrain audio devices`)' },
     'marker-stream': { type: 'string', value: 'NAME', description: `LSL marker stream name (default ${engineDefaults.markerStream})` },
+    period: { type: 'string', value: 'FRAMES', description: `frames per write (default ${engineDefaults.periodFrames})` },
+    periods: { type: 'string', value: 'N', description: `writes the output buffer holds (default ${engineDefaults.periods}); latency = period × periods` },
     'wait-for-recorder': { type: 'string', value: 'S', description: 'wait up to S seconds for a recorder to listen to the markers before playing (default 0)' },
   },
   async run({ options, positionals, io }) {
@@ -25,6 +40,7 @@ export const playCommand = defineCommand({
     const waitForRecorder = options['wait-for-recorder'] === undefined ? 0 : Number(options['wait-for-recorder'])
     const engine = await AudioEngine.open({
       device: options.device,
+      ...bufferOptions(options.period, options.periods),
       markerStream: { name: options['marker-stream'] ?? engineDefaults.markerStream },
       waitForRecorderSeconds: waitForRecorder,
     })

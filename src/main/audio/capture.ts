@@ -1,11 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process'
 
 /**
- * A recording of what the audio output actually played, where the system offers one: the
- * PulseAudio (or PipeWire-pulse) monitor of the default sink, read with `parec`.
+ * A recording of what the audio output actually played: the PulseAudio (or PipeWire-pulse)
+ * monitor of the default sink, read with `parec`, or an ALSA input that a loopback cable feeds
+ * from the output, read with `arecord`.
  */
 export function outputCaptureAvailable(): boolean {
   return process.platform === 'linux' && spawnSync('parec', ['--version']).status === 0 && spawnSync('pactl', ['info']).status === 0
+}
+
+export function inputCaptureAvailable(): boolean {
+  return process.platform === 'linux' && spawnSync('arecord', ['--version']).status === 0
 }
 
 export interface OutputCapture {
@@ -13,10 +18,14 @@ export interface OutputCapture {
   stop(): Promise<Float32Array>
 }
 
-export function captureOutput(rate: number, channels: number, source = '@DEFAULT_MONITOR@'): OutputCapture {
-  const child = spawn('parec', ['-d', source, '--format=float32le', `--rate=${rate}`, `--channels=${channels}`, '--raw', '--latency-msec=10'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  })
+export type CaptureSource = { kind: 'pulse-monitor' } | { kind: 'alsa-input'; device: string }
+
+export function captureOutput(rate: number, channels: number, source: CaptureSource = { kind: 'pulse-monitor' }): OutputCapture {
+  const [command, args] =
+    source.kind === 'pulse-monitor'
+      ? ['parec', ['-d', '@DEFAULT_MONITOR@', '--format=float32le', `--rate=${rate}`, `--channels=${channels}`, '--raw', '--latency-msec=10']]
+      : ['arecord', ['-q', '-D', source.device, '-f', 'FLOAT_LE', '-r', String(rate), '-c', String(channels), '-t', 'raw']]
+  const child = spawn(command, args as string[], { stdio: ['ignore', 'pipe', 'ignore'] })
   const chunks: Buffer[] = []
   child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk))
   return {

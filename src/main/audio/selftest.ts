@@ -5,17 +5,23 @@ import { clickStimulus, compareOnsets, detectOnsets, summarize } from '../../sha
 import { certificateText, type TimingCertificate } from '../../shared/audio/certificate'
 import { Random } from '../../shared/sim/random'
 import { appVersion } from '../app-info'
-import { captureOutput, outputCaptureAvailable } from './capture'
+import { captureOutput, outputCaptureAvailable, type CaptureSource } from './capture'
 import { AudioEngine, engineDefaults } from './engine'
 import type { MarkerEvent } from './engine-protocol'
 
 export interface SelfTestOptions {
   device?: string
+  periodFrames?: number
+  periods?: number
   rate?: number
   clicks?: number
   seed?: number
-  /** Where the output can be recorded: the PulseAudio monitor, or none (markers only). */
-  capture?: 'pulse-monitor' | 'none' | 'auto'
+  /**
+   * Where the output can be recorded: an ALSA input fed by a loopback cable (`captureDevice`), the
+   * PulseAudio monitor, or none (markers only). Default: the input if given, else the monitor if
+   * there is one.
+   */
+  captureDevice?: string
   onProgress?: (done: number, total: number) => void
 }
 
@@ -24,9 +30,21 @@ export async function runSelfTest(options: SelfTestOptions = {}): Promise<Timing
   const seed = options.seed ?? 1
   const rate = options.rate ?? engineDefaults.rate
   const channels = engineDefaults.channels
-  const captureMode = options.capture === 'auto' || options.capture === undefined ? (outputCaptureAvailable() ? 'pulse-monitor' : 'none') : options.capture
-  const engine = await AudioEngine.open({ device: options.device, rate, channels, markerStream: { name: 'EntrainSelfTest' } })
-  const capture = captureMode === 'pulse-monitor' ? captureOutput(rate, channels) : null
+  const source: CaptureSource | null = options.captureDevice
+    ? { kind: 'alsa-input', device: options.captureDevice }
+    : outputCaptureAvailable()
+      ? { kind: 'pulse-monitor' }
+      : null
+  const captureMode = source ? (source.kind === 'alsa-input' ? `alsa-input ${source.device}` : 'pulse-monitor') : 'none'
+  const engine = await AudioEngine.open({
+    device: options.device,
+    rate,
+    channels,
+    periodFrames: options.periodFrames,
+    periods: options.periods,
+    markerStream: { name: 'EntrainSelfTest' },
+  })
+  const capture = source ? captureOutput(rate, channels, source) : null
   let markers: MarkerEvent[]
   try {
     markers = await playClicks(engine, clicks, seed, options.onProgress)

@@ -123,12 +123,12 @@ export class AudioService {
   }
 
   /** Runs the timing self-test on the chosen device (the running engine steps aside meanwhile). */
-  async selfTest(clicks: number): Promise<TimingCertificate & { files: { json: string; text: string } }> {
+  async selfTest(clicks: number, captureDevice?: string): Promise<TimingCertificate & { files: { json: string; text: string } }> {
     await this.closeEngine()
     this.busy = true
     await this.announce()
     try {
-      const certificate = await runSelfTest({ device: this.device, clicks })
+      const certificate = await runSelfTest({ device: this.device, clicks, captureDevice })
       const files = await writeCertificate(path.join(this.dataDir, 'certificates'), certificate)
       return { ...certificate, files }
     } finally {

@@ -10,7 +10,8 @@ export interface TimingCertificate {
   host: string
   software: { entrain: string; node: string; platform: string }
   device: { name: string; rate: number; channels: number; periodFrames: number; bufferFrames: number; format: string; measuredRate: number | null; driftPpm: number | null }
-  test: { clicks: number; seed: number; capture: 'pulse-monitor' | 'none' }
+  /** capture: 'pulse-monitor', 'alsa-input <device>' or 'none'. */
+  test: { clicks: number; seed: number; capture: string }
   results: {
     underruns: number
     /** SD of single DAC-time estimates around the fitted device clock. */

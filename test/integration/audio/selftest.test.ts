@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TimingCertificate } from '../../../src/shared/audio/certificate'
+import { inputCaptureAvailable } from '../../../src/main/audio/capture'
 import { runCli } from '../../support/cli'
 import { pulseAvailable, startPulse, type TestPulse } from '../../support/pulse'
 import { useTempDirs } from '../../support/temp-dir'
@@ -9,6 +10,7 @@ const tempDir = useTempDirs()
 let pulse: TestPulse
 
 if (!pulseAvailable) console.warn('skipping the audio self-test tests: pulseaudio and parec are not installed (CI installs them)')
+if (!inputCaptureAvailable()) console.warn('skipping the ALSA-input self-test: arecord (alsa-utils) is not installed (CI installs it)')
 
 describe.runIf(pulseAvailable)('entrain audio-selftest', () => {
   beforeAll(async () => (pulse = await startPulse()))
@@ -26,6 +28,17 @@ describe.runIf(pulseAvailable)('entrain audio-selftest', () => {
     expect(JSON.parse(await readFile(certificate.files.json, 'utf8'))).toMatchObject({ verdict: 'pass' })
     expect(await readFile(certificate.files.text, 'utf8')).toContain('Entrain audio timing certificate — PASS')
     expect(result.stderr).toContain('12/12 clicks')
+  }, 60_000)
+
+  it.runIf(inputCaptureAvailable())('can record the output from an ALSA input instead (as with a loopback cable)', async () => {
+    // ALSA's pulse capture device records the default source, which is the null sink's monitor.
+    const result = await runCli(['audio-selftest', '--device', 'pulse', '--capture-device', 'pulse', '--clicks', '8', '--out', await tempDir(), '--json'], {
+      PULSE_SERVER: pulse.server,
+    })
+    expect(result.code, result.stderr).toBe(0)
+    const certificate = JSON.parse(result.stdout) as TimingCertificate
+    expect(certificate.test.capture).toBe('alsa-input pulse')
+    expect(certificate.results.onsetErrorSamples).toEqual({ mean: 0, sd: 0, maxAbs: 0 })
   }, 60_000)
 
   it('fails with one clear line for a device that does not exist', async () => {
