@@ -1,11 +1,5 @@
 import type { z } from 'zod'
-import {
-  isRequestName,
-  requests,
-  type RequestInput,
-  type RequestName,
-  type RequestOutput,
-} from '../shared/contract'
+import { isRequestName, requests, type RequestName, type RequestOutput } from '../shared/contract'
 import { EntrainError, toErrorInfo, type Reply } from '../shared/errors'
 
 export type Handlers = {
@@ -46,15 +40,4 @@ export function createDispatch(handlers: Handlers, log: Log = () => {}): Dispatc
 
 function fail(error: EntrainError): Reply<never> {
   return { ok: false, error: error.toInfo() }
-}
-
-/** Typed direct call for in-process hosts (the CLI) that want the same validation as the transports. */
-export async function call<K extends RequestName>(
-  dispatch: Dispatch,
-  name: K,
-  input: RequestInput<K>,
-): Promise<RequestOutput<K>> {
-  const reply = await dispatch(name, input)
-  if (!reply.ok) throw EntrainError.fromInfo(reply.error)
-  return reply.value as RequestOutput<K>
 }

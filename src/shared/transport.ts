@@ -88,3 +88,33 @@ export function unpackWebMessage(data: string | ArrayBuffer | Uint8Array): unkno
     return value
   })
 }
+
+/**
+ * The renderer side of event subscriptions, shared by both transports: listeners per event, with
+ * `subscribe`/`unsubscribe` called when an event gets its first listener or loses its last, so
+ * that main is asked once per event however many components listen.
+ */
+export function createListenerRegistry(subscribe: (event: string) => void, unsubscribe: (event: string) => void) {
+  const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  return {
+    add(event: string, listener: (payload: unknown) => void): () => void {
+      let set = listeners.get(event)
+      if (!set) {
+        set = new Set()
+        listeners.set(event, set)
+        subscribe(event)
+      }
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+        if (set.size === 0 && listeners.get(event) === set) {
+          listeners.delete(event)
+          unsubscribe(event)
+        }
+      }
+    },
+    dispatch(event: string, payload: unknown): void {
+      for (const listener of listeners.get(event) ?? []) listener(payload)
+    },
+  }
+}

@@ -55,7 +55,6 @@ function bind(lib: koffi.IKoffiLib) {
 
   return {
     localClock: lib.func('double lsl_local_clock()') as () => number,
-    protocolVersion: lib.func('int lsl_protocol_version()') as () => number,
 
     createStreamInfo: lib.func(
       'void *lsl_create_streaminfo(const char *name, const char *type, int channel_count, double nominal_srate, int channel_format, const char *source_id)',

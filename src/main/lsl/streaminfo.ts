@@ -1,14 +1,8 @@
-import type { ChannelInfo, ChannelFormat, StreamDescription } from '../../shared/xdf/types'
+import type { StreamDescription } from '../../shared/xdf/types'
 import { formatCodes, formatNames, lsl, type Pointer } from './bindings'
 
-export interface OutletDescription {
-  name: string
-  type: string
-  channelCount: number
-  nominalSrate: number
-  channelFormat: ChannelFormat
-  sourceId: string
-  channels?: ChannelInfo[]
+/** What an outlet publishes: a stream description without what liblsl assigns (uid, host, time). */
+export type OutletDescription = Pick<StreamDescription, 'name' | 'type' | 'channelCount' | 'nominalSrate' | 'channelFormat' | 'sourceId' | 'channels'> & {
   /** Extra `<desc>` fields, e.g. manufacturer, serial port. */
   extra?: Record<string, string>
 }

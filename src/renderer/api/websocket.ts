@@ -1,6 +1,6 @@
 import type { EntrainApi, EventName, EventPayloads } from '../../shared/contract'
 import type { Reply } from '../../shared/errors'
-import { unpackWebMessage, webSocketPath, type WebClientMessage, type WebServerMessage } from '../../shared/transport'
+import { createListenerRegistry, unpackWebMessage, webSocketPath, type WebClientMessage, type WebServerMessage } from '../../shared/transport'
 
 /**
  * The contract over the browser test host's WebSocket, with the same shape as the preload's
@@ -14,13 +14,16 @@ export function createWebSocketApi(onConnectionLost: (reason: string) => void): 
     socket.addEventListener('error', () => reject(new Error('cannot connect to the Entrain host')), { once: true })
   })
   const pending = new Map<number, (reply: Reply<unknown>) => void>()
-  const listeners = new Map<string, Set<(payload: unknown) => void>>()
   let nextId = 1
 
   const send = async (message: WebClientMessage) => {
     await opened
     socket.send(JSON.stringify(message))
   }
+  const listeners = createListenerRegistry(
+    (event) => void send({ type: 'subscribe', event }).catch(() => {}),
+    (event) => void send({ type: 'unsubscribe', event }).catch(() => {}),
+  )
 
   socket.addEventListener('message', (event) => {
     const message = unpackWebMessage(event.data as string | ArrayBuffer) as WebServerMessage
@@ -28,7 +31,7 @@ export function createWebSocketApi(onConnectionLost: (reason: string) => void): 
       pending.get(message.id)?.(message.reply)
       pending.delete(message.id)
     } else if (message.type === 'event') {
-      for (const listener of listeners.get(message.event) ?? []) listener(message.payload)
+      listeners.dispatch(message.event, message.payload)
     } else {
       console.error(`Entrain host: ${message.error.code}: ${message.error.message}`)
     }
@@ -52,22 +55,6 @@ export function createWebSocketApi(onConnectionLost: (reason: string) => void): 
         })
       })
     },
-    on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void) {
-      let set = listeners.get(event)
-      if (!set) {
-        set = new Set()
-        listeners.set(event, set)
-        void send({ type: 'subscribe', event }).catch(() => {})
-      }
-      const wrapped = listener as (payload: unknown) => void
-      set.add(wrapped)
-      return () => {
-        set.delete(wrapped)
-        if (set.size === 0) {
-          listeners.delete(event)
-          void send({ type: 'unsubscribe', event }).catch(() => {})
-        }
-      }
-    },
+    on: <E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void) => listeners.add(event, listener as (payload: unknown) => void),
   }
 }

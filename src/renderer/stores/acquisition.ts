@@ -60,13 +60,7 @@ export function setDisplayFilter(filter: DisplayFilter): void {
   for (const signal of liveSignals.values()) {
     const sections = filterSections(signal.rate)
     signal.chain = sections.length ? new FilterChain(sections, signal.channelCount) : null
-    const count = signal.raw.sampleCount
-    const history = new Float32Array(count * signal.channelCount)
-    const column = new Float32Array(count)
-    for (let channel = 0; channel < signal.channelCount; channel++) {
-      signal.raw.readLatest(channel, count, column)
-      for (let index = 0; index < count; index++) history[index * signal.channelCount + channel] = column[index]!
-    }
+    const history = signal.raw.readLatestInterleaved(signal.raw.sampleCount)
     signal.filtered.clear()
     signal.filtered.push(signal.chain ? signal.chain.process(history) : history)
   }

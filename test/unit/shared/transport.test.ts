@@ -34,3 +34,22 @@ describe('WebSocket message packing', () => {
     expect(Array.from(unpacked.part)).toEqual([10, 11, 12])
   })
 })
+
+describe('listener registry', () => {
+  it('subscribes upstream once per event and unsubscribes with the last listener', async () => {
+    const { createListenerRegistry } = await import('../../../src/shared/transport')
+    const calls: string[] = []
+    const registry = createListenerRegistry((event) => calls.push(`+${event}`), (event) => calls.push(`-${event}`))
+    const seen: unknown[] = []
+    const offA = registry.add('streams.data', (payload) => seen.push(['a', payload]))
+    const offB = registry.add('streams.data', (payload) => seen.push(['b', payload]))
+    registry.dispatch('streams.data', 1)
+    offA()
+    registry.dispatch('streams.data', 2)
+    offB()
+    offB()
+    registry.dispatch('streams.data', 3)
+    expect(calls).toEqual(['+streams.data', '-streams.data'])
+    expect(seen).toEqual([['a', 1], ['b', 1], ['b', 2]])
+  })
+})
