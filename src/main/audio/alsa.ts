@@ -19,9 +19,12 @@ export const errorBrokenPipe = -32 // -EPIPE: an underrun
 type Pointer = unknown
 
 function bind() {
+  if (process.platform !== 'linux') {
+    throw new EntrainError('NOT_AVAILABLE', `sample-accurate audio output is not available on ${process.platform} yet (Linux/ALSA only)`)
+  }
   let lib: koffi.IKoffiLib
   try {
-    lib = koffi.load(process.platform === 'linux' ? 'libasound.so.2' : 'libasound.so')
+    lib = koffi.load('libasound.so.2')
   } catch {
     throw new EntrainError('NOT_AVAILABLE', 'ALSA (libasound.so.2) is not installed; on Debian/Ubuntu: apt install libasound2')
   }
