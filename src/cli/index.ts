@@ -8,6 +8,7 @@ import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
+import { studyCommand } from './commands/study'
 import { webCommand } from './commands/web'
 import { xdfInfoCommand } from './commands/xdf-info'
 
@@ -20,6 +21,7 @@ export const commands: Command[] = [
   recordCommand,
   simulateCommand,
   streamsCommand,
+  studyCommand,
   webCommand,
   xdfInfoCommand,
 ] as unknown as Command[]
