@@ -25,6 +25,9 @@ export const builtPreloadFile = path.join(__dirname, '../preload/index.js')
 /** The folder whose package.json names out/main/index.js as Electron's entry. */
 export const appRootDir = path.join(__dirname, '../..')
 
+/** The built-in demo study, opened when nobody has opened a study yet. */
+export const demoStudyDir = path.join(appRootDir, 'resources', 'demo')
+
 /**
  * A worker thread's entry file. Workers always run from the build (out/main), also when the code
  * that starts them runs from source in tests, so that one file serves the app, the CLI and tests.

@@ -2,6 +2,7 @@ import type { AppInfo } from '../shared/contract'
 import { EntrainError } from '../shared/errors'
 import { Acquisition } from './acquisition'
 import { appName, appVersion } from './app-info'
+import { demoStudyDir } from './paths'
 import { AudioService } from './audio/service'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { EventHub } from './events'
@@ -52,6 +53,7 @@ export async function createServices(host: Host): Promise<Services> {
         ),
         dataDir: host.dataDir,
         nativeDialogs: host.pickFolder !== undefined,
+        demoStudy: demoStudyDir,
       }),
       'settings.get': async () => settings.get(),
       'study.pickFolder': async () => {

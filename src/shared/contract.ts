@@ -31,6 +31,8 @@ export interface AppInfo {
   dataDir: string
   /** Whether `study.pickFolder` can show the system's folder chooser. */
   nativeDialogs: boolean
+  /** The built-in demo study's folder. */
+  demoStudy: string
 }
 
 export interface WindowBounds {

@@ -15,6 +15,12 @@ export async function loadAppState(): Promise<void> {
   const [info, settings] = await Promise.all([call('app.info', {}), call('settings.get', {})])
   appState.info = info
   appState.settings = settings
+  // Start where the experimenter left off; on first start (or if that folder is gone), the demo.
+  try {
+    await openStudy(settings.recentStudies[0] ?? info.demoStudy)
+  } catch {
+    await openStudy(info.demoStudy)
+  }
 }
 
 export async function openStudy(path: string): Promise<void> {

@@ -67,3 +67,13 @@ describe('entrain study', () => {
     expect(usage.code).toBe(2)
   })
 })
+
+describe('the demo study', () => {
+  it('is valid and runs in at most two minutes', async () => {
+    const result = await runCli(['study', 'validate', path.join(repoRoot, 'resources', 'demo', 'study.json'), '--json'])
+    expect(result.code, result.stderr).toBe(0)
+    const { summary } = JSON.parse(result.stdout) as { summary: { stimuli: number; expectedDurationSeconds: number } }
+    expect(summary.stimuli).toBe(4)
+    expect(summary.expectedDurationSeconds).toBeLessThanOrEqual(120)
+  })
+})
