@@ -1,3 +1,4 @@
+import { importStimuli } from '../../main/study/import'
 import { loadStudy } from '../../main/study/load'
 import { expectedDurationSeconds, realiseSequence } from '../../shared/study/sequence'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
@@ -11,15 +12,24 @@ function clock(seconds: number): string {
 export const studyCommand = defineCommand({
   name: 'study',
   summary:
-    'Study files: `entrain study validate FILE` checks a study.json and its stimuli; `entrain study sequence FILE --participant P [--session S]` shows the realised trial order.',
-  positionals: 'validate|sequence FILE',
+    'Study files: `entrain study validate FILE` checks a study.json and its stimuli; `entrain study sequence FILE --participant P [--session S]` shows the realised trial order; `entrain study import FILE --from DIR|TABLE.csv` adds stimuli from a folder of audio files or a CSV (PsychoPy conditions files included).',
+  positionals: 'validate|sequence|import FILE',
   options: {
+    from: { type: 'string', value: 'DIR|CSV', description: 'folder of audio files or CSV table to import (import)' },
     participant: { type: 'string', value: 'P', description: 'participant id or number (sequence)' },
     session: { type: 'string', value: 'S', description: 'session number (sequence; default 1)' },
   },
   async run({ options, positionals, io }) {
     const [action, file, ...extra] = positionals
-    if ((action !== 'validate' && action !== 'sequence') || !file || extra.length) throw new UsageError('expected `study validate FILE` or `study sequence FILE --participant P`')
+    if ((action !== 'validate' && action !== 'sequence' && action !== 'import') || !file || extra.length) {
+      throw new UsageError('expected `study validate FILE`, `study sequence FILE --participant P` or `study import FILE --from DIR|CSV`')
+    }
+    if (action === 'import') {
+      if (!options.from) throw new UsageError('--from is required')
+      const result = await importStimuli(file, options.from)
+      output(io, options.json, result, `added ${result.added.length} stimuli to ${result.file}: ${result.added.map((stimulus) => stimulus.id).join(', ')}`)
+      return exitCodes.ok
+    }
     if (action === 'sequence' && !options.participant) throw new UsageError('--participant is required')
     const session = options.session === undefined ? 1 : Number(options.session)
     if (!Number.isInteger(session) || session < 1) throw new UsageError('--session must be a whole number ≥ 1')

@@ -120,6 +120,8 @@ export const studySchema = z
 export type StudyInput = z.input<typeof studySchema>
 export type Study = z.output<typeof studySchema>
 export type Stimulus = Study['stimuli'][number]
+/** A stimulus as written in study.json (defaults not yet filled in). */
+export type StimulusInputRow = StudyInput['stimuli'][number]
 export type Phase = Study['trial']['phases'][number]
 export type Block = Study['blocks'][number]
 export type RatingScale = Extract<Phase, { kind: 'rating' }>['scales'][number]

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { repoRoot, runCli } from '../../support/cli'
@@ -75,5 +75,44 @@ describe('the demo study', () => {
     const { summary } = JSON.parse(result.stdout) as { summary: { stimuli: number; expectedDurationSeconds: number } }
     expect(summary.stimuli).toBe(4)
     expect(summary.expectedDurationSeconds).toBeLessThanOrEqual(120)
+  })
+})
+
+describe('entrain study import', () => {
+  it('creates a study from a folder of audio files that then validates', async () => {
+    const folder = await tempDir()
+    await mkdir(path.join(folder, 'stimuli'))
+    for (const name of ['two-tone.flac', 'two-tone-pcm16.wav']) await copyFile(path.join(repoRoot, 'test', 'fixtures', 'audio', name), path.join(folder, 'stimuli', name))
+    await writeFile(path.join(folder, 'stimuli', 'notes.txt'), 'not audio')
+    const file = path.join(folder, 'study.json')
+    const imported = await runCli(['study', 'import', file, '--from', path.join(folder, 'stimuli'), '--json'])
+    expect(imported.code, imported.stderr).toBe(0)
+    expect(JSON.parse(imported.stdout).added).toEqual([
+      { id: 'two-tone-pcm16', file: 'stimuli/two-tone-pcm16.wav' },
+      { id: 'two-tone', file: 'stimuli/two-tone.flac' },
+    ])
+    const validated = await runCli(['study', 'validate', file, '--json'])
+    expect(validated.code, validated.stderr).toBe(0)
+    expect(JSON.parse(validated.stdout).summary).toMatchObject({ stimuli: 2, trialsPerSession: 2 })
+  })
+
+  it('adds rows of a CSV to an existing study, and on a bad row writes nothing', async () => {
+    const folder = await studyFolder()
+    const file = path.join(folder, 'study.json')
+    await writeFile(path.join(folder, 'more.csv'), 'file,tags\nstimuli/s1.wav,calm\n')
+    const added = await runCli(['study', 'import', file, '--from', path.join(folder, 'more.csv'), '--json'])
+    expect(added.code, added.stderr).toBe(0)
+    expect(JSON.parse(added.stdout).added).toEqual([{ id: 's1_2', file: 'stimuli/s1.wav', tags: ['calm'] }])
+
+    const before = await readFile(file, 'utf8')
+    await writeFile(path.join(folder, 'bad.csv'), 'file,gain\nstimuli/s2.wav,loud\n')
+    const refused = await runCli(['study', 'import', file, '--from', path.join(folder, 'bad.csv')])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('bad.csv: rows[2].gain: "loud" is not a number')
+    // Two more "happy" stimuli would make the block's no-repeated-tag order impossible: refused too.
+    await writeFile(path.join(folder, 'happy.csv'), 'file,tags\nstimuli/s2.wav,happy\nstimuli/s2.wav,happy\n')
+    const impossible = await runCli(['study', 'import', file, '--from', path.join(folder, 'happy.csv')])
+    expect(impossible.stderr).toContain('blocks[0].order: the constraints cannot be met')
+    expect(await readFile(file, 'utf8')).toBe(before)
   })
 })
