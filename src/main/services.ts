@@ -1,3 +1,4 @@
+import nodePath from 'node:path'
 import type { AppInfo } from '../shared/contract'
 import { EntrainError } from '../shared/errors'
 import { Acquisition } from './acquisition'
@@ -7,7 +8,8 @@ import { AudioService } from './audio/service'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
-import { inspectStudyFolder } from './store/study-folder'
+import { inspectStudyFolder, studyFileName } from './store/study-folder'
+import { studyOverview } from './study/overview'
 
 /** What differs between the hosts that run the services; everything else is shared. */
 export interface Host {
@@ -68,6 +70,7 @@ export async function createServices(host: Host): Promise<Services> {
         return folder
       },
       'study.forgetRecent': async ({ path }) => settings.forgetRecentStudy(path),
+      'study.overview': async ({ path, participant, session }) => studyOverview(nodePath.join(path, studyFileName), participant, session),
       'lsl.status': async () => acquisition.lslStatus(),
       'streams.list': async () => acquisition.list(),
       'streams.watch': async ({ keys }) => acquisition.watch(keys),

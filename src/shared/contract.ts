@@ -8,10 +8,13 @@ import { z } from 'zod'
 import type { TimingCertificate } from './audio/certificate'
 import type { MarkerEvent } from './audio/markers'
 import type { ErrorInfo, Reply } from './errors'
+import type { StudyIssue } from './study/check'
+import type { Block, Phase, Study } from './study/schema'
+import type { PlannedTrial } from './study/sequence'
 import type { StreamHealth } from './stream-health'
 import type { ChannelInfo, StreamDescription } from './xdf/types'
 
-export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate }
+export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate, Study, StudyIssue, PlannedTrial, Phase, Block }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -104,6 +107,21 @@ export interface RecordingStatus {
   error: string | null
 }
 
+/** The open study as the Study view shows it: valid with its plan, or the problems by field. */
+export type StudyOverview =
+  | {
+      valid: true
+      file: string
+      study: Study
+      /** Seconds each stimulus plays. */
+      stimulusSeconds: Record<string, number>
+      participant: string
+      session: number
+      sequence: PlannedTrial[]
+      expectedDurationSeconds: number
+    }
+  | { valid: false; file: string; issues: StudyIssue[] }
+
 export interface AudioDeviceList {
   /** Whether this platform has a sample-accurate output path. */
   supported: boolean
@@ -149,6 +167,12 @@ export const requests = {
   /** Opens a study folder and puts it first in the recent list. */
   'study.open': request<StudyFolder>()(z.object({ path: folderPath }).strict()),
   'study.forgetRecent': request<Settings>()(z.object({ path: folderPath }).strict()),
+  /** Checks the study.json of a folder and plans a session of it. */
+  'study.overview': request<StudyOverview>()(
+    z
+      .object({ path: folderPath, participant: z.string().min(1).max(100).default('1'), session: z.number().int().min(1).max(1000).default(1) })
+      .strict(),
+  ),
   'lsl.status': request<LslStatus>()(noInput),
   'streams.list': request<StreamSummary[]>()(noInput),
   /** Which streams' samples the renderer receives as `streams.data` events. */

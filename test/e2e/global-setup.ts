@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { firstJsonLine, repoRoot, startCli } from '../support/cli'
@@ -12,6 +12,20 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'entrain-e2e-'))
   const studyDir = path.join(root, 'studies', 'pilot-study')
   await mkdir(studyDir, { recursive: true })
+  // A study whose protocol names a stimulus file that is not there.
+  const brokenDir = path.join(root, 'studies', 'broken-study')
+  await mkdir(brokenDir, { recursive: true })
+  await writeFile(
+    path.join(brokenDir, 'study.json'),
+    JSON.stringify({
+      version: 1,
+      name: 'Broken',
+      stimuli: [{ id: 'a', file: 'stimuli/missing.wav' }],
+      trial: { phases: [{ kind: 'stimulus' }] },
+      blocks: [{ id: 'b', stimuli: 'all' }],
+    }),
+  )
+  process.env.ENTRAIN_E2E_BROKEN_STUDY = brokenDir
   // A private PulseAudio null sink is the audio device, where the machine has PulseAudio.
   const pulse = pulseAvailable ? await startPulse() : null
   if (pulse) process.env.ENTRAIN_E2E_PULSE = pulse.server

@@ -40,11 +40,29 @@ test('switches views with Ctrl+1…6', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Devices')
 })
 
-test('reopens the most recent study, which on first start is the demo', async ({ page }) => {
+test('reopens the most recent study, which on first start is the demo, and shows its plan', async ({ page }) => {
   await page.goto(url())
   await expect(page.getByTestId('current-study')).toHaveText('Study: demo')
   await page.getByRole('link', { name: /^Study/ }).click()
   await expect(page.getByTestId('open-study')).toContainText('This folder holds a study.json protocol.')
+  const overview = page.getByTestId('study-overview')
+  await expect(overview.getByRole('heading', { name: 'Entrain demo: tempo and mode' })).toBeVisible()
+  await expect(page.getByTestId('study-stimuli').locator('tbody tr')).toHaveCount(4)
+  await expect(page.getByTestId('study-phases')).toContainText('Fixation 2 s')
+  await expect(page.getByTestId('study-duration')).toHaveText('4 trials, about 1 min 48 s')
+  const firstPlan = await page.getByTestId('study-sequence').textContent()
+  await page.getByLabel('Participant').fill('3') // the demo has 8 possible orders; participant 3's differs from 1's
+  await page.getByRole('button', { name: 'Show' }).click()
+  await expect(page.getByTestId('study-sequence')).not.toHaveText(firstPlan ?? '')
+  await page.screenshot({ path: path.join(screenshots, 'study-overview.png'), fullPage: true })
+})
+
+test('lists the problems of a broken study by field', async ({ page }) => {
+  await page.goto(url())
+  await page.getByRole('link', { name: /^Study/ }).click()
+  await page.getByLabel('Study folder path').fill(process.env.ENTRAIN_E2E_BROKEN_STUDY!)
+  await page.getByRole('button', { name: 'Open', exact: true }).click()
+  await expect(page.getByTestId('study-issues')).toContainText('stimuli[0].file: file not found:')
 })
 
 test('opens a study folder, remembers it, and explains a wrong path', async ({ page }) => {
