@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import { crossCovariance, identity, matrix, multiply, symmetricEigen, symmetricPower, transpose } from '../../../src/shared/linalg'
+import { Random } from '../../../src/shared/sim/random'
+
+function randomSymmetric(size: number, seed: number, positive = false) {
+  const random = new Random(seed)
+  const base = matrix(size, size, Array.from({ length: size * size }, () => random.normal()))
+  const symmetric = positive ? multiply(base, transpose(base)) : matrix(size, size)
+  if (!positive) for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) symmetric.data[i * size + j] = base.data[i * size + j]! + base.data[j * size + i]!
+  return symmetric
+}
+
+const maxDifference = (a: Float64Array, b: Float64Array) => a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index]!)), 0)
+
+describe('symmetricEigen', () => {
+  it('finds the exact eigenpairs of a small matrix, largest first', () => {
+    const { values, vectors } = symmetricEigen(matrix(2, 2, [2, 1, 1, 2]))
+    expect(Array.from(values)).toEqual([expect.closeTo(3, 12), expect.closeTo(1, 12)])
+    expect(Math.abs(vectors.data[0]!)).toBeCloseTo(Math.SQRT1_2, 12)
+    expect(vectors.data[0]! * vectors.data[2]!).toBeGreaterThan(0) // (1, 1)/√2 for 3
+  })
+
+  it('reconstructs a random symmetric matrix from orthonormal eigenvectors', () => {
+    const a = randomSymmetric(24, 3)
+    const { values, vectors } = symmetricEigen(a)
+    const d = matrix(24, 24)
+    values.forEach((value, index) => (d.data[index * 24 + index] = value))
+    expect(maxDifference(multiply(multiply(vectors, d), transpose(vectors)).data, a.data)).toBeLessThan(1e-10)
+    expect(maxDifference(multiply(transpose(vectors), vectors).data, identity(24).data)).toBeLessThan(1e-12)
+    for (let index = 1; index < values.length; index++) expect(values[index]).toBeLessThanOrEqual(values[index - 1]!)
+  })
+})
+
+describe('symmetricPower', () => {
+  it('whitens a covariance with its inverse square root', () => {
+    const s = randomSymmetric(10, 5, true)
+    const k = symmetricPower(s, -0.5)
+    expect(maxDifference(multiply(multiply(k, s), k).data, identity(10).data)).toBeLessThan(1e-9)
+  })
+
+  it('drops eigenvalues at the floor instead of blowing up', () => {
+    const singular = matrix(2, 2, [1, 1, 1, 1])
+    const k = symmetricPower(singular, -0.5)
+    expect(Array.from(k.data).every(Number.isFinite)).toBe(true)
+    expect(k.data[0]).toBeCloseTo(0.5 / Math.SQRT2, 12)
+  })
+})
+
+describe('crossCovariance', () => {
+  it('centres and divides by n − 1', () => {
+    const a = matrix(3, 1, [1, 2, 3])
+    const b = matrix(3, 1, [2, 4, 9])
+    expect(crossCovariance(a, b).data[0]).toBeCloseTo(3.5, 12)
+    expect(() => crossCovariance(a, matrix(2, 1, [1, 2]))).toThrow(/do not pair up/)
+  })
+})
