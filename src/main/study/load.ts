@@ -14,6 +14,22 @@ export interface LoadedStudy {
   stimulusSeconds: Map<string, number>
 }
 
+/**
+ * Seconds of audio per file, keyed by path, size and modification time: planning a session for
+ * another participant must not decode every stimulus again.
+ */
+const durations = new Map<string, number>()
+
+async function audioDuration(file: string): Promise<number> {
+  const stats = await fs.stat(file).catch(() => null)
+  const key = stats ? `${file}|${stats.size}|${stats.mtimeMs}` : null
+  const known = key ? durations.get(key) : undefined
+  if (known !== undefined) return known
+  const seconds = durationSeconds(await decodeAudioFile(file))
+  if (key) durations.set(key, seconds)
+  return seconds
+}
+
 function lineAndColumn(text: string, position: number): string {
   const before = text.slice(0, position)
   const line = before.split('\n').length
@@ -59,7 +75,7 @@ export async function loadStudy(file: string, onStimulus?: (done: number, total:
   for (const [index, stimulus] of stimuli.entries()) {
     const audioFile = path.resolve(folder, stimulus.file)
     try {
-      const length = durationSeconds(await decodeAudioFile(audioFile))
+      const length = await audioDuration(audioFile)
       const { excerpt } = stimulus
       if (excerpt && excerpt.start >= length) issues.push({ path: `stimuli[${index}].excerpt.start`, message: `is past the end of ${stimulus.file} (${length.toFixed(3)} s)` })
       else if (excerpt?.end !== undefined && excerpt.end > length) issues.push({ path: `stimuli[${index}].excerpt.end`, message: `is past the end of ${stimulus.file} (${length.toFixed(3)} s)` })
