@@ -6,6 +6,7 @@ import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
+import { runSessionCommand } from './commands/run'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
 import { studyCommand } from './commands/study'
@@ -19,6 +20,7 @@ export const commands: Command[] = [
   doctorCommand,
   playCommand,
   recordCommand,
+  runSessionCommand,
   simulateCommand,
   streamsCommand,
   studyCommand,

@@ -18,7 +18,8 @@ const healthRateHz = 1
  * simulator, the one active recording, and the live data sent to the renderer at display rate.
  */
 export class Acquisition {
-  private readonly streams = new StreamService()
+  /** Every LSL stream on the network (the session runner waits for and records from it too). */
+  readonly streams = new StreamService()
   private readonly status: LslStatus
   private simulator: { running: RunningSimulator; options: Required<Pick<SimulatorOptions, 'name' | 'channels' | 'rate'>> } | null = null
   private recording: { recording: Recording; startedAt: string } | null = null
@@ -74,6 +75,11 @@ export class Acquisition {
     return { keys: [...this.watched] }
   }
 
+  /** The running simulator, for a session whose simulated participant hears the stimuli. */
+  runningSimulator(): RunningSimulator | null {
+    return this.simulator?.running ?? null
+  }
+
   startSimulator(options: SimulatorOptions): SimulatorStatus {
     this.requireLsl()
     if (this.simulator) throw new EntrainError('INVALID_INPUT', `the simulator ${this.simulator.options.name} is already running`)
@@ -93,7 +99,8 @@ export class Acquisition {
     return { running: options !== undefined, name: options?.name ?? null, channels: options?.channels ?? null, rate: options?.rate ?? null }
   }
 
-  async startRecording(keys: string[], file?: string): Promise<RecordingStatus> {
+  /** Records `keys` to `file` (default: a new file under the data folder); `onError` hears of a failed write. */
+  async startRecording(keys: string[], file?: string, onError?: (error: EntrainError) => void): Promise<RecordingStatus> {
     this.requireLsl()
     if (this.recording) throw new EntrainError('INVALID_INPUT', `already recording to ${this.recording.recording.file}`)
     const target = file ?? path.join(this.dataDir, 'recordings', `recording-${new Date().toISOString().replace(/[:.]/g, '-')}.xdf`)
@@ -105,6 +112,7 @@ export class Acquisition {
         this.lastRecording = { ...this.recordingStatus(), active: false, error: error.message }
         this.recording = null
         this.events.emit('recording.changed', this.lastRecording)
+        onError?.(error)
       },
     })
     this.recording = { recording, startedAt: new Date().toISOString() }

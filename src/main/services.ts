@@ -6,6 +6,8 @@ import { appName, appVersion } from './app-info'
 import { demoStudyDir } from './paths'
 import { AudioService } from './audio/service'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
+import { localClock } from './lsl/bindings'
+import { SessionService } from './session/service'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
 import { inspectStudyFolder, studyFileName } from './store/study-folder'
@@ -26,6 +28,7 @@ export interface Services {
   settings: SettingsStore
   acquisition: Acquisition
   audio: AudioService
+  sessions: SessionService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -42,6 +45,7 @@ export async function createServices(host: Host): Promise<Services> {
   const acquisition = new Acquisition(events, host.dataDir)
   acquisition.start()
   const audio = new AudioService(events, host.dataDir)
+  const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
 
   const dispatch = createDispatch(
     {
@@ -88,6 +92,16 @@ export async function createServices(host: Host): Promise<Services> {
       'audio.play': async ({ path, excerpt }) => audio.play(path, excerpt),
       'audio.stop': async () => audio.stop(),
       'audio.selfTest': async ({ clicks, captureDevice }) => audio.selfTest(clicks ?? 20, captureDevice),
+      'session.list': async ({ path }) => sessions.list(path),
+      'session.prepare': async (input) => sessions.prepare(input),
+      'session.start': async () => sessions.start(),
+      'session.pause': async () => sessions.control('pause'),
+      'session.resume': async () => sessions.control('resume'),
+      'session.skip': async () => sessions.control('skip'),
+      'session.abort': async () => sessions.control('abort'),
+      'session.close': async () => sessions.close(),
+      'session.status': async () => sessions.status(),
+      'session.respond': async ({ trial, scale, value }) => sessions.respond(trial, scale, value),
     },
     log,
   )
@@ -98,7 +112,9 @@ export async function createServices(host: Host): Promise<Services> {
     settings,
     acquisition,
     audio,
+    sessions,
     close: async () => {
+      await sessions.close()
       await audio.close()
       await acquisition.close()
       await settings.flushed()

@@ -11,9 +11,13 @@ import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
 import type { Block, Phase, Study } from './study/schema'
 import type { PlannedTrial } from './study/sequence'
+import type { LogLine, PhaseName, SessionEvent } from './session/events'
+import type { SessionRecord } from './session/record'
+import type { ScaleSpec } from './study/scales'
 import type { StreamHealth } from './stream-health'
 import type { ChannelInfo, StreamDescription } from './xdf/types'
 
+export type { SessionEvent, SessionRecord, ScaleSpec, LogLine, PhaseName }
 export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate, Study, StudyIssue, PlannedTrial, Phase, Block }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
@@ -157,6 +161,59 @@ export interface StimulusOverview {
   peaks: Float32Array
 }
 
+// ---- sessions -------------------------------------------------------------------------------
+
+export interface PreflightCheck {
+  name: 'study' | 'folder' | 'streams' | 'audio' | 'disk'
+  ok: boolean
+  detail: string
+}
+
+export type SessionState = 'ready' | 'running' | 'paused' | 'completed' | 'aborted' | 'failed'
+
+/** The running (or prepared) session as the Session view and the participant window see it. */
+export interface SessionStatus {
+  state: SessionState
+  folder: string
+  studyName: string
+  participant: string
+  session: number
+  simulated: boolean
+  part: number
+  total: number
+  completed: number
+  skipped: number
+  /** The trial under way (or next, when paused or ready). */
+  trial: (PlannedTrial & { label: string | null }) | null
+  phase: { name: PhaseName; seconds: number | null; instruction: string | null; startedAt: number } | null
+  /** The rating the participant is being asked, with its position among the trial's scales. */
+  asking: { scale: ScaleSpec; position: number; of: number } | null
+  next: { index: number; stimulus: string } | null
+  /** Seconds since the session (this part) started, and an estimate of what is left. */
+  elapsedSeconds: number
+  remainingSeconds: number
+  recording: { file: string; bytes: number } | null
+  preflight: PreflightCheck[]
+  /** Why the session failed or what went wrong last (a vanished stream, an undecodable file). */
+  problem: string | null
+}
+
+/** A session found in a study's sessions/ folder. */
+export interface SessionSummary {
+  folder: string
+  participant: string
+  session: number
+  status: SessionRecord['status']
+  completed: number
+  total: number
+  updatedAt: string
+  /** Unfinished and not being run: it can be resumed. */
+  resumable: boolean
+}
+
+const participantLabel = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be 1–64 letters and digits')
+const sessionNumber = z.number().int().min(1).max(99)
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -212,6 +269,27 @@ export const requests = {
   'audio.selfTest': request<TimingCertificate & { files: { json: string; text: string } }>()(
     z.object({ clicks: z.number().int().min(2).max(1000).optional(), captureDevice: z.string().min(1).max(512).optional() }).strict(),
   ),
+  /** Sessions recorded so far in a study folder, newest first. */
+  'session.list': request<SessionSummary[]>()(z.object({ path: folderPath }).strict()),
+  /**
+   * Opens a session of the study in `path` (resuming it when `resume` and it is unfinished) and
+   * runs the pre-flight checks; nothing is recorded until `session.start`.
+   */
+  'session.prepare': request<SessionStatus>()(
+    z.object({ path: folderPath, participant: participantLabel, session: sessionNumber.default(1), simulate: z.boolean().default(false), resume: z.boolean().default(false) }).strict(),
+  ),
+  'session.start': request<SessionStatus>()(noInput),
+  'session.pause': request<SessionStatus>()(noInput),
+  'session.resume': request<SessionStatus>()(noInput),
+  'session.skip': request<SessionStatus>()(noInput),
+  'session.abort': request<SessionStatus>()(noInput),
+  /** Lets go of a prepared or finished session (its folder lock, devices it started). */
+  'session.close': request<{ closed: boolean }>()(noInput),
+  'session.status': request<SessionStatus | null>()(noInput),
+  /** The participant's answer to the scale being asked (for trial `trial`, so a late click cannot land on the next one). */
+  'session.respond': request<SessionStatus>()(
+    z.object({ trial: z.number().int().min(0), scale: z.string().min(1).max(100), value: z.number() }).strict(),
+  ),
 }
 
 export type RequestName = keyof typeof requests
@@ -233,6 +311,8 @@ export interface EventPayloads {
   'recording.changed': RecordingStatus
   'simulator.changed': SimulatorStatus
   'audio.changed': AudioStatus
+  'session.changed': SessionStatus | null
+  'session.log': LogLine
 }
 
 export type EventName = keyof EventPayloads
@@ -244,6 +324,8 @@ export const eventNames: readonly EventName[] = [
   'recording.changed',
   'simulator.changed',
   'audio.changed',
+  'session.changed',
+  'session.log',
 ]
 
 export function isEventName(name: unknown): name is EventName {

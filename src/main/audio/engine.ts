@@ -27,6 +27,11 @@ export interface Playback {
   end: Promise<MarkerEvent>
 }
 
+/** The LSL source id of the engine's marker stream: stable, so that recorders recognise it across restarts. */
+export function markerSourceId(streamName: string): string {
+  return `entrain-audio-${streamName}`
+}
+
 export const engineDefaults = { device: 'default', rate: 48_000, channels: 2, periodFrames: 480, periods: 4, markerStream: 'EntrainMarkers' } as const
 
 type Listener = (event: EngineEvent) => void
@@ -58,7 +63,7 @@ export class AudioEngine {
       channels: options.channels ?? engineDefaults.channels,
       periodFrames: options.periodFrames ?? engineDefaults.periodFrames,
       periods: options.periods ?? engineDefaults.periods,
-      markerStream: marker && { name: marker.name, sourceId: marker.sourceId ?? `entrain-audio-${marker.name}` },
+      markerStream: marker && { name: marker.name, sourceId: marker.sourceId ?? markerSourceId(marker.name) },
       waitForRecorderSeconds: options.waitForRecorderSeconds ?? 0,
     }
     const worker = new Worker(workerFile('audio-worker'), { workerData: data })

@@ -147,6 +147,13 @@ export class AudioService {
     return this.lastOnset
   }
 
+  /** The engine on the chosen device, once its DAC clock is known (the session runner plays through it). */
+  async readyEngine(): Promise<AudioEngine> {
+    const engine = await this.open()
+    await engine.ready
+    return engine
+  }
+
   private open(): Promise<AudioEngine> {
     if (this.busy) throw new EntrainError('NOT_AVAILABLE', 'the timing self-test is using the audio device')
     this.engine ??= AudioEngine.open({ device: this.device }).then(

@@ -18,6 +18,8 @@ import { fitCca } from '../cca'
 import { add, crossCovariance, matrix, multiply, symmetricEigen, symmetricPower, transpose, type Matrix } from '../linalg'
 import { electrodePosition } from './montage'
 import { Random } from './random'
+import type { ScaleSpec } from '../study/scales'
+import { sessionSeed } from '../study/sequence'
 
 export const featureNames = ['envelope', 'spectral flux', 'spectral balance'] as const
 
@@ -83,6 +85,8 @@ export interface SimulatedParticipant {
   mixing: Matrix
   /** Neural components (samples × J) for the audio features. */
   components(features: Matrix): Matrix
+  /** The music-driven components at the electrodes, G s(t) (sample-major µV). */
+  response(features: Matrix): Float32Array
   /** Adds the music-driven components to background EEG (sample-major µV, same length). */
   respond(features: Matrix, background: Float32Array): Float32Array
 }
@@ -133,25 +137,44 @@ export function createParticipant(options: ParticipantOptions): SimulatedPartici
     return standardise(result)
   }
 
+  /** The components at the electrodes, G s(t), sample-major µV. */
+  const response = (features: Matrix): Float32Array => {
+    const s = components(features)
+    const channels = options.labels.length
+    const out = new Float32Array(s.rows * channels)
+    for (let t = 0; t < s.rows; t++) {
+      for (let c = 0; c < channels; c++) {
+        let sum = 0
+        for (let j = 0; j < count; j++) sum += mixing.data[c * count + j]! * s.data[t * count + j]!
+        out[t * channels + c] = sum
+      }
+    }
+    return out
+  }
+
   return {
     kernels,
     mixing,
     components,
+    response,
     respond(features, background) {
-      const s = components(features)
-      const channels = options.labels.length
-      if (background.length !== s.rows * channels) throw new RangeError(`background holds ${background.length / channels} samples, the audio ${s.rows}`)
+      const evoked = response(features)
+      if (background.length !== evoked.length) throw new RangeError(`background holds ${background.length / options.labels.length} samples, the audio ${features.rows}`)
       const out = Float32Array.from(background)
-      for (let t = 0; t < s.rows; t++) {
-        for (let c = 0; c < channels; c++) {
-          let sum = 0
-          for (let j = 0; j < count; j++) sum += mixing.data[c * count + j]! * s.data[t * count + j]!
-          out[t * channels + c]! += sum
-        }
-      }
+      for (let index = 0; index < out.length; index++) out[index]! += evoked[index]!
       return out
     },
   }
+}
+
+/**
+ * The simulated participant's answer to a rating scale: a stable preference per stimulus and scale
+ * (the same participant seed always gives the same answer), and a response time of 0.4–1.2 s.
+ */
+export function simulatedAnswer(spec: ScaleSpec, stimulus: string, seed: number): { value: number; responseSeconds: number } {
+  const random = new Random(sessionSeed(seed, stimulus, 0) ^ sessionSeed(seed, spec.id, 1))
+  const raw = spec.min + random.next() * (spec.max - spec.min)
+  return { value: spec.discrete ? Math.round(raw) : raw, responseSeconds: 0.4 + 0.8 * random.next() }
 }
 
 /**

@@ -3,6 +3,7 @@
  * (schema.ts) first, then what a schema cannot say (ids, references, satisfiable orders).
  */
 import { Random } from '../sim/random'
+import { scaleSpec } from './scales'
 import { studySchema, type Study } from './schema'
 import { constrainedOrder, ImpossibleOrderError } from './sequence'
 
@@ -40,7 +41,7 @@ export function checkStudy(value: unknown): StudyCheck {
   study.trial.phases.forEach((phase, phaseIndex) => {
     if (phase.kind !== 'rating') return
     phase.scales.forEach((scale, scaleIndex) => {
-      const scaleId = 'id' in scale ? scale.id : scale.kind
+      const scaleId = scaleSpec(scale).id
       if (scaleIds.has(scaleId)) issues.push({ path: `trial.phases[${phaseIndex}].scales[${scaleIndex}]`, message: `the rating "${scaleId}" is asked twice` })
       scaleIds.add(scaleId)
     })

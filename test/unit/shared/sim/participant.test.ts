@@ -3,11 +3,13 @@ import { synthesizeTune } from '../../../../src/shared/audio/synth'
 import { crossCovariance, matrix } from '../../../../src/shared/linalg'
 import { createEegSimulator } from '../../../../src/shared/sim/eeg'
 import { defaultEegLabels } from '../../../../src/shared/sim/montage'
+import { invalidAnswer, scaleSpec } from '../../../../src/shared/study/scales'
 import {
   audioFeatures,
   backgroundCovariance,
   createParticipant,
   measuredCorrelations,
+  simulatedAnswer,
   theoreticalCorrelations,
 } from '../../../../src/shared/sim/participant'
 
@@ -72,5 +74,29 @@ describe('simulated participant', () => {
       }
     }
     expect(createParticipant({ labels, eegRate, seed: 3 }).mixing).toEqual(participant.mixing)
+  })
+
+  it('adds exactly its response to the background', () => {
+    const { features, background, participant, eeg } = session(5, 4)
+    const response = participant.response(features)
+    expect(response).toHaveLength(background.length)
+    const index = 777
+    expect(eeg[index]).toBeCloseTo(background[index]! + response[index]!, 4)
+  })
+
+  it('answers every scale in range, the same way for the same seed, and varies between stimuli', () => {
+    const scales = [scaleSpec({ kind: 'sam-valence' }), scaleSpec({ kind: 'familiarity' }), scaleSpec({ kind: 'slider', id: 'tension', prompt: 'T', min: -1, max: 1 })]
+    const answers = new Set<number>()
+    for (const scale of scales) {
+      for (const stimulus of ['a', 'b', 'c', 'd', 'e', 'f']) {
+        const answer = simulatedAnswer(scale, stimulus, 11)
+        expect(invalidAnswer(scale, answer.value)).toBeNull()
+        expect(answer.responseSeconds).toBeGreaterThanOrEqual(0.4)
+        expect(answer.responseSeconds).toBeLessThanOrEqual(1.2)
+        expect(simulatedAnswer(scale, stimulus, 11)).toEqual(answer)
+        if (scale.id === 'valence') answers.add(answer.value)
+      }
+    }
+    expect(answers.size).toBeGreaterThan(2)
   })
 })
