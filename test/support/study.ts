@@ -23,3 +23,34 @@ export function exampleStudy(): StudyInput {
     seed: 42,
   }
 }
+
+/**
+ * A runnable study in `folder` that takes seconds, not minutes: `count` one-second tunes, a short
+ * fixation, the stimulus, one rating and a short rest.
+ */
+export async function writeQuickStudy(folder: string, count = 4): Promise<string> {
+  const { mkdir, writeFile } = await import('node:fs/promises')
+  const path = await import('node:path')
+  const { encodeWav } = await import('../../src/shared/audio/wav')
+  const { synthesizeTune } = await import('../../src/shared/audio/synth')
+  await mkdir(path.join(folder, 'stimuli'), { recursive: true })
+  const stimuli = []
+  for (let index = 0; index < count; index++) {
+    const id = `tune${index + 1}`
+    const audio = synthesizeTune({ seconds: 1, sampleRate: 44_100, tempoBpm: 90 + 20 * index, mode: index % 2 ? 'minor' : 'major', tonic: 60 + index, melody: [0, 2, 4, 5], harmonics: 3 })
+    await writeFile(path.join(folder, 'stimuli', `${id}.wav`), encodeWav(audio, 'pcm16'))
+    stimuli.push({ id, file: `stimuli/${id}.wav`, tags: [index % 2 ? 'minor' : 'major'] })
+  }
+  const study: StudyInput = {
+    version: 1,
+    name: 'Quick study',
+    stimuli,
+    trial: { phases: [{ kind: 'fixation', seconds: 0.3 }, { kind: 'stimulus' }, { kind: 'rating', scales: [{ kind: 'liking' }] }, { kind: 'rest', seconds: 0.2 }] },
+    blocks: [{ id: 'main', stimuli: 'all', order: 'random' }],
+    seed: 5,
+    devices: { streams: [{ type: 'EEG' }] },
+  }
+  const file = path.join(folder, 'study.json')
+  await writeFile(file, JSON.stringify(study, null, 2))
+  return file
+}

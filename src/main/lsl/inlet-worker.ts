@@ -57,8 +57,11 @@ function start(): void {
   let inlet: Inlet
   try {
     inlet = Inlet.resolve(uid, 5)
-    post({ kind: 'info', xml: inlet.fullInfoXml(5) })
+    const xml = inlet.fullInfoXml(5)
+    // The stream counts as online once its data connection is open: a recorder attached from then on
+    // receives every sample pushed after it attached.
     inlet.open(5)
+    post({ kind: 'info', xml })
   } catch (error) {
     return finish(null, endedBy(error), null)
   }

@@ -384,7 +384,7 @@ export class SessionRunner {
       }),
     )
     const { participant, session } = this.record
-    await this.commitSessionEvent({ event: part === 1 ? 'session_start' : 'session_resume', time: clockStart, part, participant, session })
+    await this.commitSessionEvent(this.mark({ event: part === 1 ? 'session_start' : 'session_resume', time: clockStart, participant, session }))
   }
 
   private async runTrial(trial: PlannedTrial): Promise<void> {
