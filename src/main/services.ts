@@ -10,7 +10,9 @@ import { localClock } from './lsl/bindings'
 import { SessionService } from './session/service'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
-import { inspectStudyFolder, studyFileName } from './store/study-folder'
+import { createStudyFolder, inspectStudyFolder, studyFileName } from './store/study-folder'
+import { readStudyDraft, saveStudy } from './study/edit'
+import { stimuliFromSource, stimulusFiles } from './study/import'
 import { studyOverview } from './study/overview'
 
 /** What differs between the hosts that run the services; everything else is shared. */
@@ -74,7 +76,19 @@ export async function createServices(host: Host): Promise<Services> {
         return folder
       },
       'study.forgetRecent': async ({ path }) => settings.forgetRecentStudy(path),
-      'study.overview': async ({ path, participant, session }) => studyOverview(nodePath.join(path, studyFileName), participant, session),
+      'study.overview': async ({ path, participant, session, study }) => studyOverview(nodePath.join(path, studyFileName), participant, session, study),
+      'study.create': async ({ path }) => createStudyFolder(path),
+      'study.read': async ({ path }) => readStudyDraft(nodePath.join((await inspectStudyFolder(path)).path, studyFileName)),
+      'study.save': async ({ path, study, replaces }) => {
+        const folder = await inspectStudyFolder(path)
+        const { revision } = await saveStudy(nodePath.join(folder.path, studyFileName), study, replaces)
+        return { folder: { ...folder, hasStudyFile: true }, revision }
+      },
+      'study.stimulusFiles': async ({ path }) => stimulusFiles((await inspectStudyFolder(path)).path),
+      'study.importStimuli': async ({ path, from }) => {
+        const folder = (await inspectStudyFolder(path)).path
+        return stimuliFromSource(nodePath.resolve(folder, from), folder)
+      },
       'lsl.status': async () => acquisition.lslStatus(),
       'streams.list': async () => acquisition.list(),
       'streams.watch': async ({ keys }) => acquisition.watch(keys),

@@ -1,4 +1,4 @@
-import { BrowserWindow, screen, shell } from 'electron'
+import { BrowserWindow, dialog, screen, shell } from 'electron'
 import path from 'node:path'
 import type { SettingsStore } from './store/settings'
 import { isAppPageUrl, mainWindowOptions } from './window-options'
@@ -22,6 +22,19 @@ export function createMainWindow(settings: SettingsStore): BrowserWindow {
   if (onScreen && saved.maximized) window.maximize()
 
   window.once('ready-to-show', () => window.show())
+  // The page refuses to unload while a study has unsaved changes; Electron would then silently
+  // keep the window open, so ask the experimenter instead.
+  window.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(window, {
+      type: 'question',
+      buttons: ['Close without saving', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+      message: 'The study has unsaved changes.',
+      detail: 'Close anyway and lose them? (Cancel, then Ctrl+S in the Study view, saves them.)',
+    })
+    if (choice === 0) event.preventDefault()
+  })
   window.on('close', () => {
     void settings.setWindowBounds({ ...window.getNormalBounds(), maximized: window.isMaximized() })
   })

@@ -9,7 +9,7 @@ import type { TimingCertificate } from './audio/certificate'
 import type { MarkerEvent } from './audio/markers'
 import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
-import type { Block, Phase, Study } from './study/schema'
+import type { Block, Phase, StimulusInputRow, Study, StudyInput } from './study/schema'
 import type { PlannedTrial } from './study/sequence'
 import type { LogLine, PhaseName, SessionEvent } from './session/events'
 import type { SessionRecord } from './session/record'
@@ -19,6 +19,7 @@ import type { ChannelInfo, StreamDescription } from './xdf/types'
 
 export type { SessionEvent, SessionRecord, ScaleSpec, LogLine, PhaseName }
 export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate, Study, StudyIssue, PlannedTrial, Phase, Block }
+export type { StudyInput, StimulusInputRow }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -117,14 +118,20 @@ export type StudyOverview =
       valid: true
       file: string
       study: Study
-      /** Seconds each stimulus plays. */
+      /** Seconds each stimulus plays, by id. */
       stimulusSeconds: Record<string, number>
       participant: string
       session: number
       sequence: PlannedTrial[]
       expectedDurationSeconds: number
     }
-  | { valid: false; file: string; issues: StudyIssue[] }
+  | {
+      valid: false
+      file: string
+      issues: StudyIssue[]
+      /** Seconds each stimulus whose file could be read plays, by id. */
+      stimulusSeconds: Record<string, number>
+    }
 
 export interface AudioDeviceList {
   /** Whether this platform has a sample-accurate output path. */
@@ -214,6 +221,42 @@ export interface SessionSummary {
 const participantLabel = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be 1–64 letters and digits')
 const sessionNumber = z.number().int().min(1).max(99)
 
+// ── Study editor (issue #5, item 3): creating, reading and saving study.json ─────────────────
+
+/** A study as the editor holds it: the study.json value, which may have problems while it is edited. */
+const studyValue = z.record(z.string(), z.unknown())
+
+/** A study.json to edit: the file's content, or the starting protocol when there is no file yet. */
+export interface StudyDraft {
+  file: string
+  exists: boolean
+  /** Names the version of the file that was read (null: no file); a save passes it back. */
+  revision: string | null
+  study: StudyInput
+}
+
+export interface StudySaved {
+  folder: StudyFolder
+  revision: string
+}
+
+const studyEditorRequests = {
+  /** Makes a new study folder (with stimuli/) and opens it; an existing folder must be empty. */
+  'study.create': request<StudyFolder>()(z.object({ path: folderPath }).strict()),
+  'study.read': request<StudyDraft>()(z.object({ path: folderPath }).strict()),
+  /**
+   * Checks and writes the folder's study.json atomically; refuses a study with problems (naming
+   * the field) and, with CONFLICT, a file that changed since the revision it `replaces`.
+   */
+  'study.save': request<StudySaved>()(z.object({ path: folderPath, study: studyValue, replaces: z.string().max(64).nullable() }).strict()),
+  /** The audio files in the study's stimuli/ folder, relative to the study folder. */
+  'study.stimulusFiles': request<string[]>()(z.object({ path: folderPath }).strict()),
+  /** Stimuli from a folder of audio files or a CSV (relative paths are in the study folder); writes nothing. */
+  'study.importStimuli': request<StimulusInputRow[]>()(z.object({ path: folderPath, from: z.string().min(1).max(4096) }).strict()),
+}
+
+// ── end of the study editor's requests ───────────────────────────────────────────────────────
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -224,12 +267,18 @@ export const requests = {
   /** Opens a study folder and puts it first in the recent list. */
   'study.open': request<StudyFolder>()(z.object({ path: folderPath }).strict()),
   'study.forgetRecent': request<Settings>()(z.object({ path: folderPath }).strict()),
-  /** Checks the study.json of a folder and plans a session of it. */
+  /** Checks the study.json of a folder (or `study`, the study as it is being edited) and plans a session of it. */
   'study.overview': request<StudyOverview>()(
     z
-      .object({ path: folderPath, participant: z.string().min(1).max(100).default('1'), session: z.number().int().min(1).max(1000).default(1) })
+      .object({
+        path: folderPath,
+        participant: z.string().min(1).max(100).default('1'),
+        session: z.number().int().min(1).max(1000).default(1),
+        study: studyValue.optional(),
+      })
       .strict(),
   ),
+  ...studyEditorRequests,
   'lsl.status': request<LslStatus>()(noInput),
   'streams.list': request<StreamSummary[]>()(noInput),
   /** Which streams' samples the renderer receives as `streams.data` events. */

@@ -12,6 +12,8 @@ export const errorCodes = [
   'NOT_AVAILABLE',
   'PERMISSION_DENIED',
   'IO_ERROR',
+  /** The target changed or exists already: nothing was written. */
+  'CONFLICT',
   'DISCONNECTED',
   'INTERNAL',
 ] as const

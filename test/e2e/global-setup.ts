@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { firstJsonLine, repoRoot, startCli } from '../support/cli'
+import { writeEditorStudyTones } from '../support/editor-study'
 import { pulseAvailable, startPulse } from '../support/pulse'
 
 /**
@@ -26,6 +27,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }),
   )
   process.env.ENTRAIN_E2E_BROKEN_STUDY = brokenDir
+  // Tones for the study the editor spec builds, and where it builds it (the spec creates the folder).
+  const tonesDir = path.join(root, 'tones')
+  await mkdir(tonesDir)
+  await writeEditorStudyTones(tonesDir)
+  process.env.ENTRAIN_E2E_TONES = tonesDir
+  process.env.ENTRAIN_E2E_EDITOR_STUDY = path.join(root, 'studies', 'two-tones')
   // A private PulseAudio null sink is the audio device, where the machine has PulseAudio.
   const pulse = pulseAvailable ? await startPulse() : null
   if (pulse) process.env.ENTRAIN_E2E_PULSE = pulse.server

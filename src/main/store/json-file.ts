@@ -3,19 +3,22 @@ import path from 'node:path'
 
 /**
  * Writes JSON so that a crash leaves either the old file or the new one, never half of either:
- * write a temporary file beside it, flush it to disk, then rename over the target.
+ * write a temporary file beside it, flush it to disk, then rename over the target. Returns the
+ * text written.
  */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+export async function writeJsonAtomic(file: string, value: unknown): Promise<string> {
   await fs.mkdir(path.dirname(file), { recursive: true })
   const temporary = `${file}.${process.pid}.${Date.now()}.tmp`
+  const text = `${JSON.stringify(value, null, 2)}\n`
   const handle = await fs.open(temporary, 'w')
   try {
-    await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`)
+    await handle.writeFile(text)
     await handle.sync()
   } finally {
     await handle.close()
   }
   await fs.rename(temporary, file)
+  return text
 }
 
 export type JsonReadResult =

@@ -83,7 +83,7 @@ export class SettingsStore {
   private async update(change: Partial<Settings>): Promise<Settings> {
     this.current = { ...this.current, ...change }
     const snapshot = this.get()
-    this.writes = this.writes.then(() => writeJsonAtomic(this.file, { version: 1, ...snapshot }))
+    this.writes = this.writes.then(async () => void (await writeJsonAtomic(this.file, { version: 1, ...snapshot })))
     await this.writes
     this.onChange(snapshot)
     return snapshot

@@ -4,6 +4,8 @@ import type { StudyFolder } from '../../shared/contract'
 import { EntrainError } from '../../shared/errors'
 
 export const studyFileName = 'study.json'
+/** Where a study keeps its audio files, relative to its folder. */
+export const stimulusFolderName = 'stimuli'
 
 /** Checks that `folder` is a directory Entrain can use as a study folder and describes it. */
 export async function inspectStudyFolder(folder: string): Promise<StudyFolder> {
@@ -28,4 +30,30 @@ export async function inspectStudyFolder(folder: string): Promise<StudyFolder> {
     .then((file) => file.isFile())
     .catch(() => false)
   return { path: resolved, name: path.basename(resolved), hasStudyFile }
+}
+
+/**
+ * Makes a new study folder with its stimuli/ folder inside. The parent must exist (a typo should
+ * not grow a tree of folders); an existing folder is used only if it is empty.
+ */
+export async function createStudyFolder(folder: string): Promise<StudyFolder> {
+  const resolved = path.resolve(folder)
+  const parent = path.dirname(resolved)
+  const parentIsFolder = await fs
+    .stat(parent)
+    .then((stats) => stats.isDirectory())
+    .catch(() => false)
+  if (!parentIsFolder) throw new EntrainError('NOT_FOUND', `cannot create ${resolved}: there is no folder ${parent}`)
+  try {
+    await fs.mkdir(resolved)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') throw new EntrainError('PERMISSION_DENIED', `no permission to create ${resolved}`)
+    if (code !== 'EEXIST') throw new EntrainError('IO_ERROR', `cannot create ${resolved}: ${(error as Error).message}`)
+    const entries = await fs.readdir(resolved).catch(() => null)
+    if (entries === null) throw new EntrainError('NOT_A_DIRECTORY', `${resolved} exists and is not a folder`)
+    if (entries.length) throw new EntrainError('CONFLICT', `${resolved} already exists and is not empty: open it instead`)
+  }
+  await fs.mkdir(path.join(resolved, stimulusFolderName), { recursive: true })
+  return inspectStudyFolder(resolved)
 }

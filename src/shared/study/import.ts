@@ -3,6 +3,7 @@
  * conditions file or any CSV with a column naming the audio file).
  */
 import type { StudyIssue } from './check'
+import { freeId } from './edit'
 import type { StimulusInputRow } from './schema'
 
 export const audioExtensions = ['.wav', '.flac', '.mp3', '.ogg', '.opus', '.oga']
@@ -53,16 +54,16 @@ export function idFromFile(file: string): string {
 
 /** Makes ids unique by numbering repeats (song, song_2, song_3). */
 function unique(ids: string[]): string[] {
-  const seen = new Map<string, number>()
-  return ids.map((id) => {
-    const count = (seen.get(id) ?? 0) + 1
-    seen.set(id, count)
-    return count === 1 ? id : `${id}_${count}`
-  })
+  const taken = new Set<string>()
+  return ids.map((id) => freeId(id, taken))
+}
+
+export function isAudioFileName(file: string): boolean {
+  return audioExtensions.some((extension) => file.toLowerCase().endsWith(extension))
 }
 
 export function stimuliFromFiles(files: string[]): StimulusInputRow[] {
-  const sorted = [...files].filter((file) => audioExtensions.some((extension) => file.toLowerCase().endsWith(extension))).sort()
+  const sorted = files.filter(isAudioFileName).sort()
   const ids = unique(sorted.map(idFromFile))
   return sorted.map((file, index) => ({ id: ids[index]!, file }))
 }

@@ -3,7 +3,7 @@
  * the participant and the session, so it can be shown in the editor, checked, and reproduced.
  */
 import { Random } from '../sim/random'
-import type { Block, Study } from './schema'
+import type { Block, Phase, Study } from './schema'
 
 export interface PlannedTrial {
   /** 0-based position in the session. */
@@ -143,6 +143,13 @@ export function realiseSequence(study: Study, participant: string, session = 1):
 /** Seconds a rating scale is expected to take, for the duration estimate. */
 export const ratingSecondsPerScale = 5
 
+/** Expected seconds of one phase of a trial whose stimulus plays `stimulusSeconds`. */
+export function phaseSeconds(phase: Phase, stimulusSeconds: number): number {
+  if (phase.kind === 'stimulus') return stimulusSeconds
+  if (phase.kind === 'rating') return phase.scales.length * ratingSecondsPerScale
+  return phase.seconds
+}
+
 /**
  * Expected session length: every phase of every trial, the stimuli's own lengths (excerpt or
  * whole file, from `stimulusSeconds`), ratings at `ratingSecondsPerScale` each, and the breaks.
@@ -151,11 +158,7 @@ export function expectedDurationSeconds(study: Study, trials: PlannedTrial[], st
   let total = 0
   for (const trial of trials) {
     if (trial.breakBefore) total += study.breakSeconds
-    for (const phase of study.trial.phases) {
-      if (phase.kind === 'stimulus') total += stimulusSeconds(trial.stimulus)
-      else if (phase.kind === 'rating') total += phase.scales.length * ratingSecondsPerScale
-      else total += phase.seconds
-    }
+    for (const phase of study.trial.phases) total += phaseSeconds(phase, stimulusSeconds(trial.stimulus))
   }
   return total
 }

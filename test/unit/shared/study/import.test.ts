@@ -29,6 +29,10 @@ describe('stimuli from files', () => {
     ])
     expect(idFromFile('dir/Überraschung (live).wav')).toBe('berraschung_live')
   })
+
+  it('numbers ids past names that already look numbered', () => {
+    expect(stimuliFromFiles(['a_2.wav', 'a.wav', 'a.flac']).map((row) => row.id)).toEqual(['a', 'a_2', 'a_2_2'])
+  })
 })
 
 describe('stimuli from a table', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkStudy } from '../../../../src/shared/study/check'
 import type { Study, StudyInput } from '../../../../src/shared/study/schema'
-import { expectedDurationSeconds, participantNumber, realiseSequence, williamsRows } from '../../../../src/shared/study/sequence'
+import { expectedDurationSeconds, participantNumber, phaseSeconds, realiseSequence, williamsRows } from '../../../../src/shared/study/sequence'
 import { exampleStudy } from '../../../support/study'
 
 function study(change: (input: StudyInput) => void = () => {}): Study {
@@ -79,5 +79,10 @@ describe('realiseSequence', () => {
     const trials = realiseSequence(s, '1')
     // 8 trials × (2 fixation + 10 stimulus + 3 ratings × 5 + 3 rest) + one 30 s break
     expect(expectedDurationSeconds(s, trials, () => 10)).toBe(8 * 30 + 30)
+  })
+
+  it('gives each phase its expected length: timed phases their seconds, the stimulus its own, ratings 5 s a scale', () => {
+    const [fixation, stimulus, rating, rest] = study().trial.phases
+    expect([fixation, stimulus, rating, rest].map((phase) => phaseSeconds(phase!, 7.5))).toEqual([2, 7.5, 15, 3])
   })
 })
