@@ -1,7 +1,7 @@
 import { app, BrowserWindow, dialog, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
-import { bindIpc } from './ipc'
+import { bindIpc, type PageKind } from './ipc'
 import { createServices } from './services'
-import { createMainWindow, isAppPage, openExternally } from './windows'
+import { createMainWindow, isAppPage, openExternally, participantWindowHost } from './windows'
 
 /** App lifecycle only: the services are built by createServices, shared with the CLI and web host. */
 
@@ -22,6 +22,7 @@ void app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
 
   let mainWindow: BrowserWindow | null = null
+  const participant = participantWindowHost()
   const services = await createServices({
     kind: 'electron',
     dataDir: app.getPath('userData'),
@@ -32,15 +33,15 @@ void app.whenReady().then(async () => {
         : await dialog.showOpenDialog({ ...options, properties: [...options.properties] })
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
+    participantWindow: participant,
   })
 
-  const isTrusted = (event: IpcMainEvent | IpcMainInvokeEvent) =>
-    mainWindow !== null &&
-    event.sender === mainWindow.webContents &&
-    event.senderFrame !== null &&
-    event.senderFrame === event.sender.mainFrame &&
-    isAppPage(event.senderFrame.url)
-  bindIpc(services, isTrusted)
+  const pageOf = (event: IpcMainEvent | IpcMainInvokeEvent): PageKind => {
+    if (event.senderFrame === null || event.senderFrame !== event.sender.mainFrame || !isAppPage(event.senderFrame.url)) return null
+    if (mainWindow !== null && event.sender === mainWindow.webContents) return 'app'
+    return event.sender === participant.window()?.webContents ? 'participant' : null
+  }
+  bindIpc(services, pageOf)
 
   mainWindow = createMainWindow(services.settings)
   app.on('activate', () => {

@@ -1,21 +1,27 @@
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import { isEventName, type EventName } from '../shared/contract'
+import { isEventName, participantEvents, participantRequests, type EventName } from '../shared/contract'
 import { ipcChannels } from '../shared/transport'
 import { EntrainError } from '../shared/errors'
 import type { Services } from './services'
 
 /**
  * The Electron transport of the contract: requests are answered with Reply values (never thrown,
- * so nothing is lost crossing IPC), events go to the pages that subscribed. `isTrusted` decides
- * whether a message comes from the app's own page; anything else is refused.
+ * so nothing is lost crossing IPC), events go to the pages that subscribed. `pageOf` says which of
+ * the app's own pages a message comes from: the main window may use the whole contract, the
+ * participant window only what it needs to show the session and answer; anything else is refused.
  */
-export function bindIpc(services: Services, isTrusted: (event: IpcMainEvent | IpcMainInvokeEvent) => boolean): void {
+export type PageKind = 'app' | 'participant' | null
+
+export function bindIpc(services: Services, pageOf: (event: IpcMainEvent | IpcMainInvokeEvent) => PageKind): void {
+  const mayRequest = (page: PageKind, name: unknown) => page === 'app' || (page === 'participant' && (participantRequests as readonly unknown[]).includes(name))
+  const mayHear = (page: PageKind, name: EventName) => page === 'app' || (page === 'participant' && (participantEvents as readonly string[]).includes(name))
+
   const subscriptions = new Map<WebContents, Map<EventName, () => void>>()
 
   ipcMain.handle(ipcChannels.request, async (event, name: unknown, input: unknown) => {
-    if (!isTrusted(event)) {
-      return { ok: false, error: new EntrainError('PERMISSION_DENIED', 'request from an untrusted page').toInfo() }
-    }
+    const page = pageOf(event)
+    if (!page) return { ok: false, error: new EntrainError('PERMISSION_DENIED', 'request from an untrusted page').toInfo() }
+    if (!mayRequest(page, name)) return { ok: false, error: new EntrainError('PERMISSION_DENIED', `the ${page} window may not make the request ${String(name)}`).toInfo() }
     return services.dispatch(name, input)
   })
 
@@ -33,7 +39,7 @@ export function bindIpc(services: Services, isTrusted: (event: IpcMainEvent | Ip
   }
 
   ipcMain.on(ipcChannels.subscribe, (event, name: unknown) => {
-    if (!isTrusted(event) || !isEventName(name)) return
+    if (!isEventName(name) || !mayHear(pageOf(event), name)) return
     const map = subscriptionsOf(event.sender)
     if (map.has(name)) return
     const contents = event.sender
@@ -46,7 +52,7 @@ export function bindIpc(services: Services, isTrusted: (event: IpcMainEvent | Ip
   })
 
   ipcMain.on(ipcChannels.unsubscribe, (event, name: unknown) => {
-    if (!isTrusted(event) || !isEventName(name)) return
+    if (!pageOf(event) || !isEventName(name)) return
     const map = subscriptions.get(event.sender)
     map?.get(name)?.()
     map?.delete(name)

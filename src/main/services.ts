@@ -1,5 +1,5 @@
 import nodePath from 'node:path'
-import type { AppInfo } from '../shared/contract'
+import type { AppInfo, ParticipantWindowStatus } from '../shared/contract'
 import { EntrainError } from '../shared/errors'
 import { Acquisition } from './acquisition'
 import { appName, appVersion } from './app-info'
@@ -21,6 +21,11 @@ export interface Host {
   dataDir: string
   /** The system folder chooser, where the host has one (the Electron app). */
   pickFolder?: () => Promise<string | null>
+  /** The participant's full-screen window, where the host can open windows (the Electron app). */
+  participantWindow?: {
+    status(): ParticipantWindowStatus
+    show(display: number | null): ParticipantWindowStatus
+  }
   log?: Log
 }
 
@@ -115,6 +120,11 @@ export async function createServices(host: Host): Promise<Services> {
       'session.abort': async () => sessions.control('abort'),
       'session.close': async () => sessions.close(),
       'session.status': async () => sessions.status(),
+      'session.participantWindow': async () => host.participantWindow?.status() ?? { supported: false, open: false, displays: [] },
+      'session.showParticipant': async ({ display }) => {
+        if (!host.participantWindow) throw new EntrainError('NOT_AVAILABLE', 'this host opens no windows; open the participant page (#/participant) in a browser tab on the participant’s screen')
+        return host.participantWindow.show(display)
+      },
       'session.respond': async ({ trial, scale, value }) => sessions.respond(trial, scale, value),
     },
     log,

@@ -36,6 +36,19 @@ export function mainWindowOptions(preloadPath: string, saved: WindowBounds | nul
   }
 }
 
+/** Full-screen and frameless on the given display's bounds; the same sandbox as the main window. */
+export function participantWindowOptions(preloadPath: string, bounds: { x: number; y: number; width: number; height: number }): BrowserWindowConstructorOptions {
+  return {
+    ...bounds,
+    fullscreen: true,
+    frame: false,
+    title: 'Entrain — participant',
+    show: false,
+    backgroundColor: '#000000',
+    webPreferences: secureWebPreferences(preloadPath),
+  }
+}
+
 /**
  * Whether a page URL is the app's own renderer: the built index.html, or electron-vite's dev server
  * during development. Everything else is refused navigation and IPC.

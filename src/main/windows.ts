@@ -1,7 +1,8 @@
 import { BrowserWindow, dialog, screen, shell } from 'electron'
 import path from 'node:path'
 import type { SettingsStore } from './store/settings'
-import { isAppPageUrl, mainWindowOptions } from './window-options'
+import type { DisplayInfo, ParticipantWindowStatus } from '../shared/contract'
+import { isAppPageUrl, mainWindowOptions, participantWindowOptions } from './window-options'
 
 export const rendererIndexFile = path.join(__dirname, '../renderer/index.html')
 export const devServerUrl = process.env.ELECTRON_RENDERER_URL
@@ -42,6 +43,42 @@ export function createMainWindow(settings: SettingsStore): BrowserWindow {
   if (devServerUrl) void window.loadURL(devServerUrl)
   else void window.loadFile(rendererIndexFile)
   return window
+}
+
+function displays(): DisplayInfo[] {
+  const primary = screen.getPrimaryDisplay().id
+  return screen.getAllDisplays().map((display, index) => ({
+    id: display.id,
+    label: display.label || `Display ${index + 1}`,
+    width: display.size.width,
+    height: display.size.height,
+    primary: display.id === primary,
+  }))
+}
+
+/**
+ * The participant's window: the same renderer at #/participant, full-screen and frameless on the
+ * chosen display, with the same sandbox. One at a time.
+ */
+export function participantWindowHost(): { status(): ParticipantWindowStatus; show(display: number | null): ParticipantWindowStatus; window(): BrowserWindow | null } {
+  let window: BrowserWindow | null = null
+  const status = (): ParticipantWindowStatus => ({ supported: true, open: window !== null && !window.isDestroyed(), displays: displays() })
+  return {
+    status,
+    window: () => (window && !window.isDestroyed() ? window : null),
+    show(displayId) {
+      if (window && !window.isDestroyed()) window.close()
+      window = null
+      if (displayId === null) return status()
+      const display = screen.getAllDisplays().find((candidate) => candidate.id === displayId) ?? screen.getPrimaryDisplay()
+      window = new BrowserWindow(participantWindowOptions(path.join(__dirname, '../preload/index.js'), display.bounds))
+      window.once('ready-to-show', () => window?.show())
+      window.on('closed', () => (window = null))
+      if (devServerUrl) void window.loadURL(`${devServerUrl}#/participant`)
+      else void window.loadFile(rendererIndexFile, { hash: '/participant' })
+      return status()
+    },
+  }
 }
 
 /** Links the user clicks open in their browser; the app window itself never navigates away. */

@@ -218,6 +218,26 @@ export interface SessionSummary {
   resumable: boolean
 }
 
+export interface DisplayInfo {
+  id: number
+  label: string
+  width: number
+  height: number
+  primary: boolean
+}
+
+/** Where the participant sees instructions, fixation and rating scales. */
+export interface ParticipantWindowStatus {
+  /** Whether this host can open a window of its own (the Electron app); elsewhere open `#/participant` in a browser tab. */
+  supported: boolean
+  open: boolean
+  displays: DisplayInfo[]
+}
+
+/** What the participant window may ask and hear; it may do nothing else. */
+export const participantRequests = ['app.info', 'session.status', 'session.respond'] as const
+export const participantEvents = ['session.changed'] as const
+
 const participantLabel = z.string().regex(/^[A-Za-z0-9]{1,64}$/, 'must be 1–64 letters and digits')
 const sessionNumber = z.number().int().min(1).max(99)
 
@@ -336,6 +356,9 @@ export const requests = {
   'session.close': request<{ closed: boolean }>()(noInput),
   'session.status': request<SessionStatus | null>()(noInput),
   /** The participant's answer to the scale being asked (for trial `trial`, so a late click cannot land on the next one). */
+  'session.participantWindow': request<ParticipantWindowStatus>()(noInput),
+  /** Opens the participant window full-screen on a display (null: closes it). */
+  'session.showParticipant': request<ParticipantWindowStatus>()(z.object({ display: z.number().int().nullable() }).strict()),
   'session.respond': request<SessionStatus>()(
     z.object({ trial: z.number().int().min(0), scale: z.string().min(1).max(100), value: z.number() }).strict(),
   ),

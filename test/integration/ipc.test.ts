@@ -38,6 +38,7 @@ class FakeWebContents extends EventEmitter {
 const tempDir = useTempDirs()
 const trusted = new FakeWebContents()
 const stranger = new FakeWebContents()
+const participant = new FakeWebContents()
 
 let services: Services
 
@@ -45,7 +46,7 @@ beforeEach(async () => {
   fakeIpc.handlers.clear()
   fakeIpc.listeners.clear()
   services = await createServices({ kind: 'electron', dataDir: await tempDir(), pickFolder: async () => null })
-  bindIpc(services, (event) => event.sender === (trusted as unknown))
+  bindIpc(services, (event) => (event.sender === (trusted as unknown) ? 'app' : event.sender === (participant as unknown) ? 'participant' : null))
 })
 
 afterEach(() => services.close())
@@ -77,5 +78,15 @@ describe('Electron IPC transport', () => {
     trusted.emit('destroyed')
     await invoke(trusted, 'study.forgetRecent', { path: study })
     expect(trusted.sent).toHaveLength(1)
+  })
+
+  it('lets the participant window show the session and answer, and nothing else', async () => {
+    expect(await invoke(participant, 'session.status', {})).toEqual({ ok: true, value: null })
+    expect(await invoke(participant, 'session.respond', { trial: 0, scale: 'valence', value: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(await invoke(participant, 'study.open', { path: '/' })).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+    expect(await invoke(participant, 'session.abort', {})).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } })
+    fakeIpc.listeners.get(ipcChannels.subscribe)!({ sender: participant }, 'settings.changed')
+    await invoke(trusted, 'study.open', { path: await tempDir() })
+    expect(participant.sent).toEqual([])
   })
 })
