@@ -1,6 +1,7 @@
 import { appVersion } from '../main/app-info'
 import { commandHelp, exitCodes, runCommand, type Command, type Io } from './command'
 import { appCommand } from './commands/app'
+import { datasetCommand } from './commands/dataset'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
@@ -17,6 +18,7 @@ export const commands: Command[] = [
   appCommand,
   audioCommand,
   audioSelftestCommand,
+  datasetCommand,
   doctorCommand,
   playCommand,
   recordCommand,

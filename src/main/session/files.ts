@@ -9,6 +9,19 @@ import { readJsonFile, writeJsonAtomic } from '../store/json-file'
 
 export const sessionFiles = { record: 'session.json', events: 'events.tsv', log: 'log.jsonl', lock: 'session.lock' } as const
 
+/** The session folders of a study folder: sessions/sub-P/ses-S. */
+export async function sessionFolders(studyFolder: string): Promise<string[]> {
+  const root = path.join(studyFolder, 'sessions')
+  const folders: string[] = []
+  for (const subject of await fs.readdir(root, { withFileTypes: true }).catch(() => [])) {
+    if (!subject.isDirectory() || !subject.name.startsWith('sub-')) continue
+    for (const session of await fs.readdir(path.join(root, subject.name), { withFileTypes: true })) {
+      if (session.isDirectory() && session.name.startsWith('ses-')) folders.push(path.join(root, subject.name, session.name))
+    }
+  }
+  return folders.sort()
+}
+
 /** SHA-256 of a file's bytes: session.json names the exact protocol a session ran. */
 export async function fileSha256(file: string): Promise<string> {
   return createHash('sha256').update(await fs.readFile(file)).digest('hex')

@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import type { SessionStatus, SessionSummary } from '../../shared/contract'
 import { EntrainError } from '../../shared/errors'
 import type { EventHub } from '../events'
 import { studyFileName } from '../store/study-folder'
-import { lockHolder, readSessionRecord } from './files'
+import { lockHolder, readSessionRecord, sessionFolders } from './files'
 import { SessionRunner, type SessionEnvironment, type SessionOptions } from './runner'
 
 /**
@@ -21,28 +20,22 @@ export class SessionService {
 
   /** Sessions under a study folder's sessions/, newest first. */
   async list(studyFolder: string): Promise<SessionSummary[]> {
-    const root = path.join(studyFolder, 'sessions')
-    const subjects = await fs.readdir(root, { withFileTypes: true }).catch(() => [])
     const found: SessionSummary[] = []
-    for (const subject of subjects.filter((entry) => entry.isDirectory() && entry.name.startsWith('sub-'))) {
-      for (const session of await fs.readdir(path.join(root, subject.name), { withFileTypes: true })) {
-        if (!session.isDirectory() || !session.name.startsWith('ses-')) continue
-        const folder = path.join(root, subject.name, session.name)
-        const record = await readSessionRecord(folder).catch(() => null)
-        if (!record) continue
-        const runningHere = this.runner?.sessionFolder === folder && ['ready', 'running', 'paused'].includes(this.runner.status().state)
-        const busy = runningHere || (await lockHolder(folder)) !== null
-        found.push({
-          folder,
-          participant: record.participant,
-          session: record.session,
-          status: record.status,
-          completed: record.trials.length,
-          total: record.sequence.length,
-          updatedAt: record.updatedAt,
-          resumable: record.status !== 'completed' && !busy,
-        })
-      }
+    for (const folder of await sessionFolders(studyFolder)) {
+      const record = await readSessionRecord(folder).catch(() => null)
+      if (!record) continue
+      const runningHere = this.runner?.sessionFolder === folder && ['ready', 'running', 'paused'].includes(this.runner.status().state)
+      const busy = runningHere || (await lockHolder(folder)) !== null
+      found.push({
+        folder,
+        participant: record.participant,
+        session: record.session,
+        status: record.status,
+        completed: record.trials.length,
+        total: record.sequence.length,
+        updatedAt: record.updatedAt,
+        resumable: record.status !== 'completed' && !busy,
+      })
     }
     return found.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
   }
