@@ -5,6 +5,7 @@ import { Acquisition } from './acquisition'
 import { appName, appVersion } from './app-info'
 import { demoStudyDir } from './paths'
 import { AudioService } from './audio/service'
+import { listSerialPorts, SerialBoards } from './devices/serial-boards'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
@@ -26,6 +27,7 @@ export interface Services {
   settings: SettingsStore
   acquisition: Acquisition
   audio: AudioService
+  serial: SerialBoards
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -42,6 +44,7 @@ export async function createServices(host: Host): Promise<Services> {
   const acquisition = new Acquisition(events, host.dataDir)
   acquisition.start()
   const audio = new AudioService(events, host.dataDir)
+  const serial = new SerialBoards(events)
 
   const dispatch = createDispatch(
     {
@@ -88,6 +91,10 @@ export async function createServices(host: Host): Promise<Services> {
       'audio.play': async ({ path, excerpt }) => audio.play(path, excerpt),
       'audio.stop': async () => audio.stop(),
       'audio.selfTest': async ({ clicks, captureDevice }) => audio.selfTest(clicks ?? 20, captureDevice),
+      'serial.ports': async () => listSerialPorts(),
+      'serial.boards': async () => serial.list(),
+      'serial.connect': async (options) => serial.connect(options),
+      'serial.disconnect': async ({ path }) => serial.disconnect(path),
     },
     log,
   )
@@ -98,8 +105,10 @@ export async function createServices(host: Host): Promise<Services> {
     settings,
     acquisition,
     audio,
+    serial,
     close: async () => {
       await audio.close()
+      await serial.close()
       await acquisition.close()
       await settings.flushed()
     },

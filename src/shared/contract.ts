@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { TimingCertificate } from './audio/certificate'
 import type { MarkerEvent } from './audio/markers'
+import { boardKinds, gains, type BoardKind } from './openbci/protocol'
 import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
 import type { Block, Phase, Study } from './study/schema'
@@ -15,6 +16,7 @@ import type { StreamHealth } from './stream-health'
 import type { ChannelInfo, StreamDescription } from './xdf/types'
 
 export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate, Study, StudyIssue, PlannedTrial, Phase, Block }
+export type { BoardKind }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -157,6 +159,47 @@ export interface StimulusOverview {
   peaks: Float32Array
 }
 
+/** A serial port as the Devices view lists it, with a hint of what it probably is. */
+export interface SerialPortEntry {
+  path: string
+  manufacturer: string | null
+  serialNumber: string | null
+  vendorId: string | null
+  productId: string | null
+  hint: string
+  likelyOpenBci: boolean
+}
+
+/** What an OpenBCI board has delivered since it was connected (over every reconnection). */
+export interface SerialBoardHealth {
+  packets: number
+  samples: number
+  /** Samples missing, from the gaps in the packets' sample numbers. */
+  drops: number
+  /** Times the packet boundaries were lost and found again. */
+  resyncs: number
+  discardedBytes: number
+  /** Times the board came back after its port vanished. */
+  reconnects: number
+  /** Samples published on the LSL stream. */
+  pushed: number
+}
+
+export interface SerialBoardStatus {
+  path: string
+  board: BoardKind
+  /** The LSL stream's name. */
+  name: string
+  /** `waiting`: the port vanished (unplugged); the board reconnects when it returns. */
+  state: 'connecting' | 'streaming' | 'waiting' | 'stopped'
+  problem: string | null
+  firmware: string | null
+  channelCount: number
+  rate: number
+  gain: number
+  health: SerialBoardHealth
+}
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -212,6 +255,21 @@ export const requests = {
   'audio.selfTest': request<TimingCertificate & { files: { json: string; text: string } }>()(
     z.object({ clicks: z.number().int().min(2).max(1000).optional(), captureDevice: z.string().min(1).max(512).optional() }).strict(),
   ),
+  'serial.ports': request<SerialPortEntry[]>()(noInput),
+  'serial.boards': request<SerialBoardStatus[]>()(noInput),
+  /** Connects an OpenBCI board and publishes it as an LSL stream; fails within seconds if it does not answer. */
+  'serial.connect': request<SerialBoardStatus>()(
+    z
+      .object({
+        path: z.string().min(1, 'a serial port is required').max(4096),
+        board: z.enum(boardKinds as [BoardKind, ...BoardKind[]]),
+        name: z.string().min(1).max(200).optional(),
+        gain: z.literal([...gains], `the gain must be one of ${gains.join(', ')}`).optional(),
+        labels: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
+      })
+      .strict(),
+  ),
+  'serial.disconnect': request<SerialBoardStatus[]>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
 }
 
 export type RequestName = keyof typeof requests
@@ -233,6 +291,8 @@ export interface EventPayloads {
   'recording.changed': RecordingStatus
   'simulator.changed': SimulatorStatus
   'audio.changed': AudioStatus
+  /** On every change of a board's state and about once a second with fresh health. */
+  'serial.changed': SerialBoardStatus[]
 }
 
 export type EventName = keyof EventPayloads
@@ -244,6 +304,7 @@ export const eventNames: readonly EventName[] = [
   'recording.changed',
   'simulator.changed',
   'audio.changed',
+  'serial.changed',
 ]
 
 export function isEventName(name: unknown): name is EventName {
