@@ -4,8 +4,10 @@ import { appCommand } from './commands/app'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
+import { importCommand } from './commands/import'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
+import { serialCommand } from './commands/serial'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
 import { studyCommand } from './commands/study'
@@ -17,8 +19,10 @@ export const commands: Command[] = [
   audioCommand,
   audioSelftestCommand,
   doctorCommand,
+  importCommand,
   playCommand,
   recordCommand,
+  serialCommand,
   simulateCommand,
   streamsCommand,
   studyCommand,

@@ -31,7 +31,7 @@ export function expectedCounts(packet: number, channel: number): number {
 
 /** Every tenth packet carries an accelerometer reading, the others zeros (as the firmware sends). */
 export function expectedAcceleration(packet: number): [number, number, number] | null {
-  return packet % 10 === 0 ? [-((packet / 10) % 2000), 300 + ((packet / 10) % 7), 8000] : null
+  return packet % 10 === 0 ? [((packet / 10) % 2000) - 1000, 300 + ((packet / 10) % 7), 8000] : null
 }
 
 /** A packet with the given sample number (0–255), channel counts, accelerometer values and stop byte. */

@@ -30,6 +30,12 @@ const portPollMs = 500
  * moment longer so that they arrive, and so that a short glitch does not end the stream at all.
  */
 const outletLingerMs = 1000
+/**
+ * A returning stream is a new outlet, and LSL hands an inlet only what is pushed after it connects:
+ * when the old stream had consumers (a recording), the board starts once they are back, so that
+ * they miss nothing it sends, or after this long without them.
+ */
+const consumersReturnMs = 15_000
 
 const zeroStats: DecoderStats = { packets: 0, samples: 0, drops: 0, resyncs: 0, discardedBytes: 0 }
 
@@ -55,6 +61,8 @@ export class SerialBoard {
   private reconnects = 0
   private pushed = 0
   private closed = false
+  /** The stream had consumers when its port vanished. */
+  private awaitConsumers = false
 
   private constructor(private readonly options: SerialBoardOptions) {
     this.path = options.path
@@ -144,6 +152,8 @@ export class SerialBoard {
       this.firmware = driver.banner.firmware
       this.openOutlet()
       this.driver = driver
+      if (this.awaitConsumers) await this.consumersBack()
+      this.awaitConsumers = false
       await driver.start()
       this.setState('streaming', null)
     } catch (error) {
@@ -155,6 +165,7 @@ export class SerialBoard {
   private async lost(reason: string): Promise<void> {
     if (this.closed) return
     await this.retireDriver()
+    this.awaitConsumers = this.outlet?.hasConsumers() ?? false
     this.setState('waiting', `${reason}; waiting for the port to return`)
     this.outletCloser = setTimeout(() => this.closeOutlet(), outletLingerMs)
     this.schedulePoll()
@@ -177,6 +188,12 @@ export class SerialBoard {
       this.setState('waiting', `${(error as Error).message}; trying again`)
       this.schedulePoll()
     }
+  }
+
+  private async consumersBack(): Promise<void> {
+    this.setState('connecting', 'waiting for the stream\'s consumers (recordings) to reconnect before streaming')
+    const deadline = Date.now() + consumersReturnMs
+    while (!this.closed && !this.outlet?.hasConsumers() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
   }
 
   /** Keeps what the driver counted, then lets it go. */

@@ -34,6 +34,8 @@ interface Entry {
   online: boolean
   health: HealthTracker
   inlet: InletHandle | null
+  /** The uid of an outlet found gone: the resolver lists it a few seconds longer, but it will not return. */
+  lostUid: string | null
 }
 
 export interface StreamServiceEvents {
@@ -152,7 +154,7 @@ export class StreamService {
       if (!entry) {
         this.entries.set(key, this.createEntry(key, description))
         changed = true
-      } else if (!entry.inlet) {
+      } else if (!entry.inlet && description.uid !== entry.lostUid) {
         entry.description = description
         this.startInlet(entry)
         changed = true
@@ -176,6 +178,7 @@ export class StreamService {
       online: false,
       health: new HealthTracker(description.nominalSrate),
       inlet: null,
+      lostUid: null,
     }
     this.startInlet(entry)
     return entry
@@ -205,6 +208,7 @@ export class StreamService {
         entry.health.addOffset(message.value)
         break
       case 'ended':
+        if (message.reason === 'lost') entry.lostUid = entry.description.uid
         if (entry.online) {
           this.goOffline(entry)
           this.emit('changed', this.list())
