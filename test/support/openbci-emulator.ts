@@ -208,9 +208,10 @@ if (require.main === module) {
   const packets = option('packets') === undefined ? undefined : Number(option('packets'))
   void CytonEmulator.open(port, { daisy: args.includes('--daisy'), rate: Number(option('rate') ?? 250), packets }).then(async (emulator) => {
     process.stdout.write('ready\n')
+    // The port stays open until SIGTERM: closing it would end socat before the reader has everything.
+    process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)))
     if (packets === undefined) return
     const seconds = await emulator.done()
     process.stdout.write(`${JSON.stringify({ sent: emulator.sent, seconds })}\n`)
-    await emulator.close()
   })
 }

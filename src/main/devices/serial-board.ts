@@ -5,7 +5,7 @@ import type { SerialBoardHealth, SerialBoardStatus } from '../../shared/contract
 import { EntrainError } from '../../shared/errors'
 import type { DecoderStats } from '../../shared/openbci/decoder'
 import { accelerometerChannels, baudRate, boards, defaultChannelLabels, defaultGain, type BoardKind, type Gain } from '../../shared/openbci/protocol'
-import { localClock } from '../lsl/bindings'
+import { localClock, lsl } from '../lsl/bindings'
 import { Outlet } from '../lsl/outlet'
 import type { OutletDescription } from '../lsl/streaminfo'
 import { CytonDriver, type SerialLink } from './openbci'
@@ -79,6 +79,7 @@ export class SerialBoard {
 
   /** Connects and starts streaming; fails with a clear error (within the reply timeout) if the board does not answer. */
   static async open(options: SerialBoardOptions): Promise<SerialBoard> {
+    lsl() // without liblsl there is nothing to publish to: say so before touching the board
     const board = new SerialBoard(options)
     try {
       await board.connect()
