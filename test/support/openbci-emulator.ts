@@ -87,6 +87,8 @@ export class CytonEmulator {
     this.daisy = options.daisy ?? false
     port.on('data', (data: Buffer) => this.receive(data.toString('latin1')))
     port.on('close', () => this.halt())
+    // Writes after an unplug fail (EIO), as they would on a board whose dongle was pulled.
+    port.on('error', () => this.halt())
   }
 
   static open(path: string, options: EmulatorOptions = {}): Promise<CytonEmulator> {

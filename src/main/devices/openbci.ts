@@ -15,7 +15,7 @@ import {
 export interface SerialLink {
   readonly path: string
   readonly isOpen: boolean
-  write(data: string): boolean
+  write(data: string, callback?: (error: Error | null | undefined) => void): boolean
   drain(callback: (error: Error | null) => void): void
   close(callback?: (error?: Error | null) => void): void
   on(event: 'data', listener: (data: Buffer) => void): unknown
@@ -190,8 +190,9 @@ class ReplyReader {
 
 function writeAll(link: SerialLink, data: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    link.write(data)
-    link.drain((error) => (error ? reject(new EntrainError('IO_ERROR', `cannot write to ${link.path}: ${error.message}`)) : resolve()))
+    const failed = (error: Error) => reject(new EntrainError('IO_ERROR', `cannot write to ${link.path}: ${error.message}`))
+    link.write(data, (error) => error && failed(error))
+    link.drain((error) => (error ? failed(error) : resolve()))
   })
 }
 

@@ -254,6 +254,9 @@ export class SerialBoard {
 function openLink(portPath: string): Promise<SerialLink> {
   return new Promise((resolve, reject) => {
     const port = new SerialPort({ path: portPath, baudRate, autoOpen: false })
+    // A write to a port that was just unplugged fails (EIO); the write's own callback reports it,
+    // and the port's close event says it is gone: the stream's error event must not crash the process.
+    port.on('error', () => {})
     port.open((error) => {
       if (!error) return resolve(port)
       const code = (error as NodeJS.ErrnoException).code

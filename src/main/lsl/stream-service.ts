@@ -34,7 +34,9 @@ interface Entry {
   online: boolean
   health: HealthTracker
   inlet: InletHandle | null
-  /** The uid of an outlet found gone: the resolver lists it a few seconds longer, but it will not return. */
+  /** The inlet has the stream's info: it reached the outlet. */
+  reached: boolean
+  /** The uid of an outlet that was reached and then lost: the resolver lists it a few seconds longer, but it will not return. */
   lostUid: string | null
 }
 
@@ -178,6 +180,7 @@ export class StreamService {
       online: false,
       health: new HealthTracker(description.nominalSrate),
       inlet: null,
+      reached: false,
       lostUid: null,
     }
     this.startInlet(entry)
@@ -186,6 +189,7 @@ export class StreamService {
 
   private startInlet(entry: Entry): void {
     entry.online = true
+    entry.reached = false
     entry.inlet = new InletHandle(entry.description.uid, (message) => this.onInletMessage(entry, message))
   }
 
@@ -193,6 +197,7 @@ export class StreamService {
     switch (message.kind) {
       case 'info': {
         const returning = entry.fullXml !== null
+        entry.reached = true
         entry.fullXml = message.xml
         const parsed = parseStreamInfoXml(message.xml)
         entry.channels = parsed.channels ?? []
@@ -208,7 +213,8 @@ export class StreamService {
         entry.health.addOffset(message.value)
         break
       case 'ended':
-        if (message.reason === 'lost') entry.lostUid = entry.description.uid
+        // An outlet that could not be reached may just be slow to answer: only a lost connection is final.
+        if (message.reason === 'lost' && entry.reached) entry.lostUid = entry.description.uid
         if (entry.online) {
           this.goOffline(entry)
           this.emit('changed', this.list())
