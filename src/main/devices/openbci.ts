@@ -20,6 +20,7 @@ export interface SerialLink {
   close(callback?: (error?: Error | null) => void): void
   on(event: 'data', listener: (data: Buffer) => void): unknown
   on(event: 'close', listener: (error?: Error & { disconnected?: boolean }) => void): unknown
+  on(event: 'end', listener: () => void): unknown
   off(event: 'data', listener: (data: Buffer) => void): unknown
 }
 
@@ -51,6 +52,7 @@ export class CytonDriver {
   private readonly decoder: CytonDecoder
   private streaming = false
   private closing = false
+  private gone = false
 
   private constructor(
     private readonly link: SerialLink,
@@ -59,11 +61,9 @@ export class CytonDriver {
   ) {
     this.banner = banner
     this.decoder = new CytonDecoder(options.board, options.gain)
-    link.on('close', (error) => {
-      if (this.closing) return
-      this.streaming = false
-      this.options.onLost(error?.disconnected ? `${link.path} was disconnected` : `${link.path} closed${error ? `: ${error.message}` : ''}`)
-    })
+    link.on('close', (error) => this.lost(error?.disconnected ? `${link.path} was disconnected` : `${link.path} closed${error ? `: ${error.message}` : ''}`))
+    // A pty (and some adapters) reports a vanished peer as the end of the data rather than an error.
+    link.on('end', () => this.lost(`${link.path} was disconnected (end of data)`))
   }
 
   /** Prepares the board on `link`; a board that does not answer fails within the reply timeout. */
@@ -121,6 +121,13 @@ export class CytonDriver {
     if (this.link.isOpen && this.streaming) await writeAll(this.link, commands.stop).catch(() => {})
     this.streaming = false
     if (this.link.isOpen) await new Promise<void>((resolve) => this.link.close(() => resolve()))
+  }
+
+  private lost(reason: string): void {
+    if (this.closing || this.gone) return
+    this.gone = true
+    this.streaming = false
+    this.options.onLost(reason)
   }
 
   private readonly receive = (data: Buffer) => {

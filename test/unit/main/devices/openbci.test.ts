@@ -22,6 +22,7 @@ afterEach(async () => {
 
 interface Board {
   driver: CytonDriver
+  port: SerialPortMock
   samples: DecodedSamples[]
   written: () => string
   /** Delivers bytes as one read, arriving at `arrival` seconds. */
@@ -61,6 +62,7 @@ async function connect(board: BoardKind, options: { daisy?: boolean; gain?: Gain
   await driver.start()
   return {
     driver,
+    port,
     samples,
     lost,
     written: () => binding.recording.toString('latin1'),
@@ -171,6 +173,20 @@ describe('Cyton driver on a mock serial port', () => {
       [g(-1), g(1), g(32767)],
     ])
     expect(g(8000)).toBe(1)
+  })
+
+  it('reports the port as lost when it closes by itself or its data ends, but not when closed on purpose', async () => {
+    const ended = await connect('cyton')
+    ended.port.push(null)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(ended.lost).toEqual([`${ended.port.path} was disconnected (end of data)`])
+    const closed = await connect('cyton')
+    closed.port.close()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(closed.lost).toEqual([`${closed.port.path} closed`])
+    const stopped = await connect('cyton')
+    await stopped.driver.close()
+    expect(stopped.lost).toEqual([])
   })
 
   it('says clearly, within the timeout, when the board does not answer', async () => {
