@@ -5,9 +5,11 @@ import { datasetCommand } from './commands/dataset'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
+import { importCommand } from './commands/import'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
 import { runSessionCommand } from './commands/run'
+import { serialCommand } from './commands/serial'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
 import { studyCommand } from './commands/study'
@@ -20,9 +22,11 @@ export const commands: Command[] = [
   audioSelftestCommand,
   datasetCommand,
   doctorCommand,
+  importCommand,
   playCommand,
   recordCommand,
   runSessionCommand,
+  serialCommand,
   simulateCommand,
   streamsCommand,
   studyCommand,

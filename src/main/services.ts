@@ -5,6 +5,7 @@ import { Acquisition } from './acquisition'
 import { appName, appVersion } from './app-info'
 import { demoStudyDir } from './paths'
 import { AudioService } from './audio/service'
+import { listSerialPorts, SerialBoards } from './devices/serial-boards'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { localClock } from './lsl/bindings'
 import { SessionService } from './session/service'
@@ -36,6 +37,7 @@ export interface Services {
   acquisition: Acquisition
   audio: AudioService
   sessions: SessionService
+  serial: SerialBoards
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -53,6 +55,7 @@ export async function createServices(host: Host): Promise<Services> {
   acquisition.start()
   const audio = new AudioService(events, host.dataDir)
   const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
+  const serial = new SerialBoards(events)
 
   const dispatch = createDispatch(
     {
@@ -126,6 +129,10 @@ export async function createServices(host: Host): Promise<Services> {
         return host.participantWindow.show(display)
       },
       'session.respond': async ({ trial, scale, value }) => sessions.respond(trial, scale, value),
+      'serial.ports': async () => listSerialPorts(),
+      'serial.boards': async () => serial.list(),
+      'serial.connect': async (options) => serial.connect(options),
+      'serial.disconnect': async ({ path }) => serial.disconnect(path),
     },
     log,
   )
@@ -137,9 +144,11 @@ export async function createServices(host: Host): Promise<Services> {
     acquisition,
     audio,
     sessions,
+    serial,
     close: async () => {
       await sessions.close()
       await audio.close()
+      await serial.close()
       await acquisition.close()
       await settings.flushed()
     },

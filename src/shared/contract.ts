@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type { TimingCertificate } from './audio/certificate'
 import type { MarkerEvent } from './audio/markers'
+import { boardKinds, gains, type BoardKind } from './openbci/protocol'
 import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
 import type { Block, Phase, StimulusInputRow, Study, StudyInput } from './study/schema'
@@ -20,6 +21,7 @@ import type { ChannelInfo, StreamDescription } from './xdf/types'
 export type { SessionEvent, SessionRecord, ScaleSpec, LogLine, PhaseName }
 export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate, Study, StudyIssue, PlannedTrial, Phase, Block }
 export type { StudyInput, StimulusInputRow }
+export type { BoardKind }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -277,6 +279,47 @@ const studyEditorRequests = {
 
 // ── end of the study editor's requests ───────────────────────────────────────────────────────
 
+/** A serial port as the Devices view lists it, with a hint of what it probably is. */
+export interface SerialPortEntry {
+  path: string
+  manufacturer: string | null
+  serialNumber: string | null
+  vendorId: string | null
+  productId: string | null
+  hint: string
+  likelyOpenBci: boolean
+}
+
+/** What an OpenBCI board has delivered since it was connected (over every reconnection). */
+export interface SerialBoardHealth {
+  packets: number
+  samples: number
+  /** Samples missing, from the gaps in the packets' sample numbers. */
+  drops: number
+  /** Times the packet boundaries were lost and found again. */
+  resyncs: number
+  discardedBytes: number
+  /** Times the board came back after its port vanished. */
+  reconnects: number
+  /** Samples published on the LSL stream. */
+  pushed: number
+}
+
+export interface SerialBoardStatus {
+  path: string
+  board: BoardKind
+  /** The LSL stream's name. */
+  name: string
+  /** `waiting`: the port vanished (unplugged); the board reconnects when it returns. */
+  state: 'connecting' | 'streaming' | 'waiting' | 'stopped'
+  problem: string | null
+  firmware: string | null
+  channelCount: number
+  rate: number
+  gain: number
+  health: SerialBoardHealth
+}
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -362,6 +405,21 @@ export const requests = {
   'session.respond': request<SessionStatus>()(
     z.object({ trial: z.number().int().min(0), scale: z.string().min(1).max(100), value: z.number() }).strict(),
   ),
+  'serial.ports': request<SerialPortEntry[]>()(noInput),
+  'serial.boards': request<SerialBoardStatus[]>()(noInput),
+  /** Connects an OpenBCI board and publishes it as an LSL stream; fails within seconds if it does not answer. */
+  'serial.connect': request<SerialBoardStatus>()(
+    z
+      .object({
+        path: z.string().min(1, 'a serial port is required').max(4096),
+        board: z.enum(boardKinds as [BoardKind, ...BoardKind[]]),
+        name: z.string().min(1).max(200).optional(),
+        gain: z.literal([...gains], `the gain must be one of ${gains.join(', ')}`).optional(),
+        labels: z.array(z.string().min(1).max(64)).min(1).max(16).optional(),
+      })
+      .strict(),
+  ),
+  'serial.disconnect': request<SerialBoardStatus[]>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
 }
 
 export type RequestName = keyof typeof requests
@@ -385,6 +443,8 @@ export interface EventPayloads {
   'audio.changed': AudioStatus
   'session.changed': SessionStatus | null
   'session.log': LogLine
+  /** On every change of a board's state and about once a second with fresh health. */
+  'serial.changed': SerialBoardStatus[]
 }
 
 export type EventName = keyof EventPayloads
@@ -398,6 +458,7 @@ export const eventNames: readonly EventName[] = [
   'audio.changed',
   'session.changed',
   'session.log',
+  'serial.changed',
 ]
 
 export function isEventName(name: unknown): name is EventName {

@@ -36,6 +36,10 @@ interface Entry {
   online: boolean
   health: HealthTracker
   inlet: InletHandle | null
+  /** The inlet has the stream's info: it reached the outlet. */
+  reached: boolean
+  /** The uid of an outlet that was reached and then lost: the resolver lists it a few seconds longer, but it will not return. */
+  lostUid: string | null
 }
 
 export interface StreamServiceEvents {
@@ -154,7 +158,7 @@ export class StreamService {
       if (!entry) {
         this.entries.set(key, this.createEntry(key, description))
         changed = true
-      } else if (!entry.inlet) {
+      } else if (!entry.inlet && description.uid !== entry.lostUid) {
         entry.description = description
         this.startInlet(entry)
         changed = true
@@ -188,6 +192,8 @@ export class StreamService {
       online: false,
       health: new HealthTracker(description.nominalSrate),
       inlet: null,
+      reached: false,
+      lostUid: null,
     }
     this.startInlet(entry)
     return entry
@@ -195,6 +201,7 @@ export class StreamService {
 
   private startInlet(entry: Entry): void {
     entry.online = true
+    entry.reached = false
     entry.inlet = new InletHandle(entry.description.uid, (message) => this.onInletMessage(entry, message))
   }
 
@@ -203,6 +210,7 @@ export class StreamService {
       case 'info': {
         const returning = entry.hadInfo
         entry.hadInfo = true
+        entry.reached = true
         entry.fullXml = message.xml
         const parsed = parseStreamInfoXml(message.xml)
         entry.channels = parsed.channels ?? []
@@ -218,6 +226,8 @@ export class StreamService {
         entry.health.addOffset(message.value)
         break
       case 'ended':
+        // An outlet that could not be reached may just be slow to answer: only a lost connection is final.
+        if (message.reason === 'lost' && entry.reached) entry.lostUid = entry.description.uid
         if (entry.online) {
           this.goOffline(entry)
           this.emit('changed', this.list())

@@ -9,6 +9,12 @@ describe('audio markers', () => {
     expect(parseMarker(text, marker.time)).toEqual(marker)
   })
 
+  it('reads stimulus markers imported from another recorder, which have no output frame and no file', () => {
+    const text = '{"event":"stimulus_onset","stimulus":"12","file":null,"frame":null}'
+    expect(parseMarker(text, 4.5)).toEqual({ event: 'stimulus_onset', stimulus: '12', file: null, frame: null, time: 4.5 })
+    expect(markerPayload({ event: 'stimulus_onset', stimulus: '12', file: null, frame: null, time: 4.5 })).toBe(text)
+  })
+
   it('ignores marker texts that are not the engine\'s', () => {
     expect(parseMarker('pause', 1)).toBeNull()
     expect(parseMarker('{"event":"rating"}', 1)).toBeNull()
