@@ -155,3 +155,61 @@ export function symmetricPower(m: Matrix, power: number, floor = 1e-12): Matrix 
   }
   return result
 }
+
+export interface SingularValueDecomposition {
+  /** rows × k, orthonormal columns (k = the smaller dimension). */
+  u: Matrix
+  /** k values, descending. */
+  values: Float64Array
+  /** cols × k; a column whose singular value is (numerically) zero is left zero. */
+  v: Matrix
+}
+
+/**
+ * Thin SVD of a small matrix through the eigendecomposition of its Gram matrix on the shorter side
+ * (fine for the well-scaled o×o matrices of CCA, whose singular values are correlations in 0…1).
+ */
+export function singularValueDecomposition(m: Matrix): SingularValueDecomposition {
+  const wide = m.rows <= m.cols
+  const k = Math.min(m.rows, m.cols)
+  // For a wide m the left vectors come from m·mᵀ and the right ones follow as mᵀu/σ; a tall m the other way round.
+  const a = wide ? m : transpose(m)
+  const gram = symmetricEigen(multiply(a, transpose(a)))
+  const values = new Float64Array(k)
+  const near = matrix(a.rows, k)
+  const far = matrix(a.cols, k)
+  for (let index = 0; index < k; index++) {
+    const sigma = Math.sqrt(Math.max(0, gram.values[index]!))
+    values[index] = sigma
+    for (let i = 0; i < a.rows; i++) near.data[i * k + index] = gram.vectors.data[i * a.rows + index]!
+    if (sigma <= 1e-12) continue
+    for (let j = 0; j < a.cols; j++) {
+      let sum = 0
+      for (let i = 0; i < a.rows; i++) sum += a.data[i * a.cols + j]! * gram.vectors.data[i * a.rows + index]!
+      far.data[j * k + index] = sum / sigma
+    }
+  }
+  return wide ? { u: near, values, v: far } : { u: far, values, v: near }
+}
+
+/** Columns scaled: m · diag(scale). */
+export function scaleColumns(m: Matrix, scale: ArrayLike<number>): Matrix {
+  const result = matrix(m.rows, m.cols)
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) result.data[i * m.cols + j] = m.data[i * m.cols + j]! * scale[j]!
+  return result
+}
+
+/** The matrix with each column's mean removed. */
+export function centreColumns(m: Matrix): Matrix {
+  const means = columnMeans(m)
+  const result = matrix(m.rows, m.cols)
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) result.data[i * m.cols + j] = m.data[i * m.cols + j]! - means[j]!
+  return result
+}
+
+/** The first `count` columns. */
+export function leadingColumns(m: Matrix, count: number): Matrix {
+  const result = matrix(m.rows, count)
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < count; j++) result.data[i * count + j] = m.data[i * m.cols + j]!
+  return result
+}
