@@ -11,9 +11,10 @@
  * For any f = Σ φ(d_i) (and √ of one) the gradient is, with G = U diag(w) Vᵀ, w_i = ∂f/∂d_i:
  *   ∇12 = K11 G K22,  ∇11 = −½ K11 U diag(w∘d) Uᵀ K11,  ∇22 = −½ K22 V diag(w∘d) Vᵀ K22
  * (Andrew et al.'s formula is w = 1), and ∂f/∂H1 = (2 H̄1 ∇11 + H̄2 ∇12ᵀ)/(m−1),
- * ∂f/∂H2 = (H̄1 ∇12 + 2 H̄2 ∇22)/(m−1).
+ * ∂f/∂H2 = (H̄1 ∇12 + 2 H̄2 ∇22)/(m−1). The large products (covariance, gradient) are left to
+ * whoever holds H; only the o×o part is here.
  */
-import { add, centreColumns, crossCovariance, identity, multiply, scaleColumns, singularValueDecomposition, symmetricPower, transpose, type Matrix } from './linalg'
+import { centreColumns, concatenateColumns, crossCovariance, matrix, multiply, scaleColumns, singularValueDecomposition, splitColumns, symmetricPower, transpose, type Matrix } from './linalg'
 
 export const dccaObjectives = ['trace', 'topk', 'frobenius', 'sumsq'] as const
 export type DccaObjective = (typeof dccaObjectives)[number]
@@ -74,32 +75,60 @@ export function objectiveWeights(correlations: Float64Array, options: DccaObject
   return { value, weights }
 }
 
-/** The objective of one minibatch and its gradient with respect to both views' outputs. */
-export function dccaObjective(h1: Matrix, h2: Matrix, options: DccaObjectiveOptions): DccaGradient {
-  const m = h1.rows
-  if (h2.rows !== m) throw new RangeError(`the views have ${h1.rows} and ${h2.rows} rows; DCCA needs paired rows`)
-  if (m < 2) throw new RangeError('DCCA needs at least two samples in a batch')
-  const k11 = symmetricPower(add(crossCovariance(h1, h1), identity(h1.cols, options.ridge1)), -0.5)
-  const k22 = symmetricPower(add(crossCovariance(h2, h2), identity(h2.cols, options.ridge2)), -0.5)
-  const t = multiply(multiply(k11, crossCovariance(h1, h2)), k22)
+export interface DccaCovarianceGradient extends DccaValue {
+  /** ∂value/∂C for the joint covariance C of [H1 H2] (symmetric, (o1+o2)²). */
+  gradient: Matrix
+}
+
+/**
+ * The objective from the joint covariance C = H̄ᵀH̄/(m−1) of the concatenated outputs H = [H1 H2]
+ * (the first `split` columns are view 1), and its gradient S with respect to C. The gradient with
+ * respect to the outputs is then 2 H̄ S/(m−1): one matrix product, wherever H lives.
+ */
+export function dccaFromCovariance(covariance: Matrix, split: number, options: DccaObjectiveOptions): DccaCovarianceGradient {
+  const size = covariance.rows
+  const o1 = split
+  const o2 = size - split
+  const block = (row0: number, rows: number, col0: number, cols: number, ridge = 0) => {
+    const result = matrix(rows, cols)
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) result.data[i * cols + j] = covariance.data[(row0 + i) * size + col0 + j]! + (i === j ? ridge : 0)
+    return result
+  }
+  const k11 = symmetricPower(block(0, o1, 0, o1, options.ridge1), -0.5)
+  const k22 = symmetricPower(block(o1, o2, o1, o2, options.ridge2), -0.5)
+  const t = multiply(multiply(k11, block(0, o1, o1, o2)), k22)
   const { u, values: correlations, v } = singularValueDecomposition(t)
   const { value, weights } = objectiveWeights(correlations, options)
-  const weightedD = weights.map((w, index) => -0.5 * w * correlations[index]!)
+  const halfWeightedD = weights.map((w, index) => -0.5 * w * correlations[index]!)
 
   const k11u = multiply(k11, u)
   const k22v = multiply(k22, v)
   const grad12 = multiply(scaleColumns(k11u, weights), transpose(k22v))
-  const grad11 = multiply(scaleColumns(k11u, weightedD), transpose(k11u))
-  const grad22 = multiply(scaleColumns(k22v, weightedD), transpose(k22v))
-
-  const c1 = centreColumns(h1)
-  const c2 = centreColumns(h2)
-  const gradient = (quadratic: Matrix, cross: Matrix): Matrix => {
-    const result = quadratic
-    for (let index = 0; index < result.data.length; index++) result.data[index] = (2 * quadratic.data[index]! + cross.data[index]!) / (m - 1)
-    return result
+  const grad11 = multiply(scaleColumns(k11u, halfWeightedD), transpose(k11u))
+  const grad22 = multiply(scaleColumns(k22v, halfWeightedD), transpose(k22v))
+  // C12 and C21 = C12ᵀ each carry half of ∇12 in the symmetric gradient.
+  const gradient = matrix(size, size)
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) {
+      gradient.data[i * size + j] =
+        i < o1 && j < o1 ? grad11.data[i * o1 + j]! : i >= o1 && j >= o1 ? grad22.data[(i - o1) * o2 + j - o1]! : i < o1 ? 0.5 * grad12.data[i * o2 + j - o1]! : 0.5 * grad12.data[j * o2 + i - o1]!
+    }
   }
-  const grad1 = gradient(multiply(c1, grad11), multiply(c2, transpose(grad12)))
-  const grad2 = gradient(multiply(c2, grad22), multiply(c1, grad12))
-  return { value, correlations, grad1, grad2 }
+  return { value, correlations, gradient }
+}
+
+/**
+ * The objective of one minibatch and its gradient with respect to both views' outputs, all in
+ * float64: the reference the training op (src/trainer/dcca-loss.ts) is checked against.
+ */
+export function dccaObjective(h1: Matrix, h2: Matrix, options: DccaObjectiveOptions): DccaGradient {
+  const m = h1.rows
+  if (h2.rows !== m) throw new RangeError(`the views have ${h1.rows} and ${h2.rows} rows; DCCA needs paired rows`)
+  if (m < 2) throw new RangeError('DCCA needs at least two samples in a batch')
+  const joint = concatenateColumns(h1, h2)
+  const { value, correlations, gradient } = dccaFromCovariance(crossCovariance(joint, joint), h1.cols, options)
+  const grad = multiply(centreColumns(joint), gradient)
+  for (let index = 0; index < grad.data.length; index++) grad.data[index]! *= 2 / (m - 1)
+  const split = splitColumns(grad, h1.cols)
+  return { value, correlations, grad1: split[0], grad2: split[1] }
 }
