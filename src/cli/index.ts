@@ -3,6 +3,7 @@ import { commandHelp, exitCodes, runCommand, type Command, type Io } from './com
 import { appCommand } from './commands/app'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
+import { dccaCommand } from './commands/dcca'
 import { doctorCommand } from './commands/doctor'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   appCommand,
   audioCommand,
   audioSelftestCommand,
+  dccaCommand,
   doctorCommand,
   playCommand,
   recordCommand,

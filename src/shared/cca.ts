@@ -37,3 +37,15 @@ export function project(view: Matrix, mean: Float64Array, weights: Matrix): Matr
   for (let i = 0; i < view.rows; i++) for (let j = 0; j < view.cols; j++) centred.data[i * view.cols + j] = view.data[i * view.cols + j]! - mean[j]!
   return multiply(centred, weights)
 }
+
+/** Pearson correlation of each column pair (column k of a with column k of b). */
+export function componentCorrelations(a: Matrix, b: Matrix): Float64Array {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new RangeError(`cannot pair ${a.rows}×${a.cols} with ${b.rows}×${b.cols} components`)
+  const covariance = crossCovariance(a, b)
+  const variance1 = crossCovariance(a, a)
+  const variance2 = crossCovariance(b, b)
+  return Float64Array.from({ length: a.cols }, (_, k) => {
+    const scale = Math.sqrt(variance1.data[k * a.cols + k]! * variance2.data[k * b.cols + k]!)
+    return scale > 0 ? covariance.data[k * b.cols + k]! / scale : 0
+  })
+}
