@@ -153,13 +153,18 @@ export function symmetricEigen(m: Matrix): SymmetricEigen {
     e[i] = i + 1 < n ? a[(i + 1) * n + i]! : 0
   }
 
-  // Implicit QL on the tridiagonal (diagonal d, sub-diagonal e[i] between i and i+1).
+  // Implicit QL on the tridiagonal (diagonal d, sub-diagonal e[i] between i and i+1). An
+  // off-diagonal entry is negligible beside its neighbours or beside the whole matrix (which
+  // matters where eigenvalues are zero, e.g. constant features).
+  let scale = 0
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(d[i]!) + Math.abs(e[i]!))
+  const negligible = (i: number) => Math.abs(e[i]!) <= Number.EPSILON * Math.max(Math.abs(d[i]!) + Math.abs(d[i + 1]!), scale * Number.EPSILON)
   for (let l = 0; l < n; l++) {
     for (let iteration = 0; ; iteration++) {
       let last = l
-      while (last < n - 1 && Math.abs(e[last]!) > Number.EPSILON * (Math.abs(d[last]!) + Math.abs(d[last + 1]!))) last++
+      while (last < n - 1 && !negligible(last)) last++
       if (last === l) break
-      if (iteration === 60) throw new Error('symmetric eigendecomposition did not converge')
+      if (iteration === 100) throw new Error('symmetric eigendecomposition did not converge')
       // Shift: the eigenvalue of the leading 2×2 block nearer d[l].
       let g = (d[l + 1]! - d[l]!) / (2 * e[l]!)
       let r = Math.hypot(g, 1)

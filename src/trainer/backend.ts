@@ -170,25 +170,52 @@ function transposeOperandsFirst(kernelFunc: KernelFunc): KernelFunc {
   }
 }
 
-/** The filter gradient of a 2-D convolution as that of a 3-D one with depth 1. */
+/**
+ * The filter gradient of a 2-D convolution, through wasm's Conv3DBackpropFilterV2 at depth 1. That
+ * kernel is only right for stride 1, so a strided convolution is rewritten as one: dy spread out
+ * with zeros between its samples, x padded explicitly and cut to the window the stride-1 product
+ * sees (dW[i, j] = Σ x[u·s + i − top, v·s + j − left] · dy[u, v] either way).
+ */
 const conv2dBackpropFilter: KernelFunc = (params) => {
   const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
-  const { strides, pad, dataFormat, filterShape } = attrs as { strides: number | [number, number]; pad: unknown; dataFormat: string; filterShape: [number, number, number, number] }
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
+    strides: number | [number, number]
+    pad: 'same' | 'valid' | number
+    dataFormat: string
+    dimRoundingMode?: 'floor' | 'round' | 'ceil'
+    filterShape: [number, number, number, number]
+  }
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, not ${dataFormat}`)
-  if (pad !== 'same' && pad !== 'valid') throw new Error(`Conv2DBackpropFilter on wasm supports 'same' or 'valid' padding, not ${JSON.stringify(pad)}`)
-  const [strideHeight, strideWidth] = typeof strides === 'number' ? [strides, strides] : strides
-  const reshape = (tensor: TensorInfo, shape: number[]) => runWasmKernel(tf.Reshape, { inputs: { x: tensor }, backend, attrs: { shape } })
-  const x5 = reshape(x, [x.shape[0]!, 1, ...x.shape.slice(1)])
-  const dy5 = reshape(dy, [dy.shape[0]!, 1, ...dy.shape.slice(1)])
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode)
+  const [batch, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number]
+  const spreadHeight = (outHeight - 1) * info.strideHeight + 1
+  const spreadWidth = (outWidth - 1) * info.strideWidth + 1
+  const temporary: TensorInfo[] = []
+  const run = (kernelName: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs: Record<string, unknown>) => {
+    const result = runWasmKernel(kernelName, { inputs: kernelInputs, backend, attrs: kernelAttrs })
+    temporary.push(result)
+    return result
+  }
   try {
-    const filter5 = runWasmKernel(tf.Conv3DBackpropFilterV2, { inputs: { x: x5, dy: dy5 }, backend, attrs: { strides: [1, strideHeight, strideWidth], pad, filterShape: [1, ...filterShape] } })
-    const filter = reshape(filter5, filterShape)
-    backend.disposeData(filter5.dataId)
-    return filter
+    let spread = dy
+    if (info.strideHeight > 1 || info.strideWidth > 1) {
+      const split = run(tf.Reshape, { x: dy }, { shape: [batch, outHeight, 1, outWidth, 1, outChannels] })
+      const padded = run(tf.PadV2, { x: split }, { paddings: [[0, 0], [0, 0], [0, info.strideHeight - 1], [0, 0], [0, info.strideWidth - 1], [0, 0]], constantValue: 0 })
+      const merged = run(tf.Reshape, { x: padded }, { shape: [batch, outHeight * info.strideHeight, outWidth * info.strideWidth, outChannels] })
+      spread = run(tf.Slice, { x: merged }, { begin: [0, 0, 0, 0], size: [batch, spreadHeight, spreadWidth, outChannels] })
+    }
+    const windowHeight = spreadHeight + info.filterHeight - 1
+    const windowWidth = spreadWidth + info.filterWidth - 1
+    const { top, left } = info.padInfo
+    const paddedX = run(tf.PadV2, { x }, { paddings: [[0, 0], [top, Math.max(0, windowHeight - top - info.inHeight)], [left, Math.max(0, windowWidth - left - info.inWidth)], [0, 0]], constantValue: 0 })
+    const window = run(tf.Slice, { x: paddedX }, { begin: [0, 0, 0, 0], size: [batch, windowHeight, windowWidth, info.inChannels] })
+    const x5 = run(tf.Reshape, { x: window }, { shape: [batch, 1, windowHeight, windowWidth, info.inChannels] })
+    const dy5 = run(tf.Reshape, { x: spread }, { shape: [batch, 1, spreadHeight, spreadWidth, outChannels] })
+    const filter5 = run(tf.Conv3DBackpropFilterV2, { x: x5, dy: dy5 }, { strides: [1, 1, 1], pad: 'valid', filterShape: [1, ...filterShape] })
+    return runWasmKernel(tf.Reshape, { inputs: { x: filter5 }, backend, attrs: { shape: filterShape } })
   } finally {
-    backend.disposeData(x5.dataId)
-    backend.disposeData(dy5.dataId)
+    for (const tensor of temporary) backend.disposeData(tensor.dataId)
   }
 }
 
