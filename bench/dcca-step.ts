@@ -8,7 +8,7 @@
  * the reference BLAS is ~20× slower than OpenBLAS. Install `libopenblas0-pthread` for a fair
  * comparison; the result records which library torch used.
  *
- * Usage: npx tsx bench/dcca-step.ts [--steps 10] [--cpu-steps 2] [--python /usr/bin/python3]
+ * Usage: npm run bench:dcca-step [-- --steps 10] [--cpu-steps 2] [--python /usr/bin/python3]
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { realpathSync } from 'node:fs'
@@ -57,9 +57,9 @@ async function timeBackend(backend: string, threads: number, steps: number, warm
   process.stdout.write(`${JSON.stringify(timing)}\n`)
 }
 
-function runChild(backend: string, threads: number, steps: number): Timing {
+function runChild(backend: string, threads: number, steps: number, warmup = values.warmup): Timing {
   process.stderr.write(`entrain ${backend}${backend === 'wasm' ? `, ${threads} thread(s)` : ''}: ${steps} steps…\n`)
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', backend, '--threads', String(threads), '--steps', String(steps), '--warmup', values.warmup], {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', backend, '--threads', String(threads), '--steps', String(steps), '--warmup', warmup], {
     cwd: repoRoot,
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -85,7 +85,7 @@ function blasLibrary(): string {
 async function main() {
   const steps = Number(values.steps)
   if (values.child) return timeBackend(values.child, Number(values.threads), steps, Number(values.warmup))
-  const entrain = [runChild('wasm', 1, steps), runChild('wasm', 2, steps), runChild('cpu', 1, Number(values['cpu-steps']))]
+  const entrain = [runChild('wasm', 1, steps), runChild('wasm', 2, steps), runChild('cpu', 1, Number(values['cpu-steps']), '1')]
   const pytorch = [1, 2].map((threads) => runTorch(threads, steps))
   const bestTorch = Math.min(...pytorch.map((run) => run.stepMs))
   const bestWasm = Math.min(...entrain.filter((run) => run.backend === 'wasm').map((run) => run.medianStepMs))

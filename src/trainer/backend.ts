@@ -51,6 +51,8 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
   const threads = threadsText === undefined || threadsText === '' ? Math.min(4, os.cpus().length) : Number(threadsText)
   if (!Number.isInteger(threads) || threads < 1) throw new EntrainError('INVALID_INPUT', `wasm threads must be a whole number ≥ 1, not ${threadsText}`)
 
+  // tfjs's own console advice (install tfjs-node) repeats what this choice reports.
+  tf.env().set('PROD', true)
   const skipped: string[] = []
   const candidates = requested === 'auto' ? backendNames : [requested as BackendName]
   for (const name of candidates) {

@@ -6,6 +6,7 @@ import { selectBackend } from '../../../src/trainer/backend'
 import { encode, scoreProjection, TrainingCancelled, trainDcca } from '../../../src/trainer/dcca'
 import { componentCorrelations, fitCca, project } from '../../../src/shared/cca'
 import { matrix } from '../../../src/shared/linalg'
+import { splitMnist } from '../../support/mnist'
 
 /**
  * Two views of three shared latents through different nonlinear maps (squares, products, sines)
@@ -61,6 +62,19 @@ describe('trainDcca', () => {
     trained.encoders.forEach((encoder) => encoder.dispose())
     expect(tf.memory().numTensors).toBe(before)
   })
+
+  it('split MNIST, small: beats linear CCA on held-out digits (bench/dcca-mnist.ts runs the full anchor)', async () => {
+    const data = splitMnist(4000, 1000)
+    const config = parseDccaTraining({ dims: 30, layers: [512, 512], epochs: 8, batchSize: 500, validationSplit: 0, seed: 1 })
+    const trained = await trainDcca(data.train[0], data.train[1], config)
+    const deep = scoreProjection(encode(trained.encoders[0], data.test[0]), encode(trained.encoders[1], data.test[1]), trained.projection)
+    const raw = (view: ViewData) => matrix(view.rows, view.cols, view.data)
+    const linear = fitCca(raw(data.train[0]), raw(data.train[1]), { ridge1: 1e-4, ridge2: 1e-4, components: 30 })
+    const linearTotal = componentCorrelations(project(raw(data.test[0]), linear.mean1, linear.weights1), project(raw(data.test[1]), linear.mean2, linear.weights2)).reduce((sum, value) => sum + value, 0)
+    trained.encoders.forEach((encoder) => encoder.dispose())
+    // Measured: 23.3 against 20.5.
+    expect(deep.totalCorrelation).toBeGreaterThan(linearTotal + 1.5)
+  }, 120_000)
 
   it('stops between steps when cancelled and frees what it built', async () => {
     const [a, b] = nonlinearViews(600, 6)
