@@ -7,7 +7,8 @@
  * The wasm fixes (REFERENCE §3): its BatchMatMul leaves XNNPACK for a naive loop whenever an
  * operand is transposed, and backpropagation is full of such products, so they get an explicit
  * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built on its
- * Conv3DBackpropFilterV2; and its threads, disabled under Node, are enabled.
+ * Conv3DBackpropFilterV2; and its threads, disabled under Node, are enabled. Where the machine has
+ * an optimised BLAS (src/trainer/blas.ts), wasm's matrix products go to it instead.
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -17,6 +18,7 @@ import '@tensorflow/tfjs-backend-cpu'
 import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'
+import { loadBlas, type Blas } from './blas'
 
 export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const
 export type BackendName = (typeof backendNames)[number]
@@ -27,6 +29,8 @@ export interface BackendChoice {
   description: string
   /** wasm threads; null on the other backends. */
   threads: number | null
+  /** The native BLAS wasm's matrix products go to, or null (then why not is in `skipped`). */
+  products: string | null
   /** Why each better backend was passed over, e.g. "tensorflow: @tensorflow/tfjs-node is not installed". */
   skipped: string[]
 }
@@ -59,7 +63,13 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
     const problem = await tryBackend(name, threads)
     if (problem === null) {
       const actualThreads = name === 'wasm' ? wasm.getThreadsCount() : null
-      chosen = { name, description: describe(name, actualThreads), threads: actualThreads, skipped }
+      let products: string | null = null
+      if (name === 'wasm') {
+        const blas = loadBlas(threads, env)
+        if (typeof blas === 'string') skipped.push(`native BLAS for products: ${blas}`)
+        else products = useBlasForProducts(blas)
+      }
+      chosen = { name, description: describe(name, actualThreads, products), threads: actualThreads, products, skipped }
       return chosen
     }
     skipped.push(`${name}: ${problem}`)
@@ -67,9 +77,11 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
   throw new EntrainError('NOT_AVAILABLE', `no training backend could start (${skipped.join('; ')})`)
 }
 
-function describe(name: BackendName, threads: number | null): string {
+function describe(name: BackendName, threads: number | null, products: string | null): string {
   if (name === 'tensorflow') return 'tensorflow (native TensorFlow through @tensorflow/tfjs-node)'
-  if (name === 'wasm') return `wasm (XNNPACK, ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`
+  if (name === 'wasm') {
+    return `wasm (XNNPACK, ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${products ? `; matrix products through ${products}` : ''})`
+  }
   return 'cpu (pure JavaScript; slow)'
 }
 
@@ -170,6 +182,44 @@ function transposeOperandsFirst(kernelFunc: KernelFunc): KernelFunc {
       if (plainB !== b) args.backend.disposeData(plainB.dataId)
     }
   }
+}
+
+/** The wasm memory as it is now (it is replaced when it grows). */
+function wasmMemory(backend: wasm.BackendWasm): ArrayBufferLike {
+  const module = backend.wasm as unknown as { wasmMemory?: { buffer: ArrayBufferLike }; asm: { memory: { buffer: ArrayBufferLike } } }
+  return (module.wasmMemory ?? module.asm.memory).buffer
+}
+
+/**
+ * BatchMatMul through sgemm, on the operands where they lie in the wasm memory; transposes are
+ * sgemm's own flags. Broadcast batches other than one-to-many stay with the previous kernel.
+ */
+function useBlasForProducts(blas: Blas): string {
+  const previous = tf.getKernel(tf.BatchMatMul, 'wasm')!
+  replaceKernel(previous, (params) => {
+    const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo }
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean }
+    const rank = a.shape.length
+    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2))
+    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2))
+    const m = a.shape[transposeA ? rank - 1 : rank - 2]!
+    const k = a.shape[transposeA ? rank - 2 : rank - 1]!
+    const n = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1]!
+    const sameBatches = batchA === batchB || batchA === 1 || batchB === 1
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || !sameBatches || m * n * k === 0 || rank !== b.shape.length) return previous.kernelFunc(params)
+    const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
+    const out = backend.makeOutput([...outerShape, m, n], 'float32')
+    // After makeOutput, which may have grown (and so replaced) the memory.
+    const memory = wasmMemory(backend)
+    const view = (tensor: TensorInfo, batch: number, size: number) => new Float32Array(memory, backend.dataIdMap.get(tensor.dataId)!.memoryOffset + batch * size * 4, size)
+    const batches = Math.max(batchA, batchB)
+    for (let batch = 0; batch < batches; batch++) {
+      blas.sgemm(transposeA, transposeB, m, n, k, view(a, batchA === 1 ? 0 : batch, m * k), view(b, batchB === 1 ? 0 : batch, k * n), view(out, batch, m * n))
+    }
+    return out
+  })
+  return blas.description
 }
 
 /**

@@ -11,6 +11,7 @@ import { checkPairedViews, type DccaProgress, type DccaTrainingConfig, type View
 import { EntrainError } from '../shared/errors'
 import { matrix, type Matrix } from '../shared/linalg'
 import { Random } from '../shared/sim/random'
+import { FusedAdam } from './adam'
 import { dccaLoss } from './dcca-loss'
 
 export class TrainingCancelled extends Error {
@@ -105,24 +106,22 @@ const sum = (values: Iterable<number>) => {
 export interface DccaStep {
   /** One Adam step on a batch of paired rows (it takes the two tensors over); resolves to the batch loss. */
   run(x1: tf.Tensor2D, x2: tf.Tensor2D): Promise<number>
-  dispose(): void
 }
 
 /** The training step of both encoders under the DCCA loss (the benchmark times this same step). */
 export function dccaStep(encoders: [tfl.LayersModel, tfl.LayersModel], config: DccaTrainingConfig): DccaStep {
   const variables = encoders.flatMap((encoder) => encoder.trainableWeights.map((weight) => weight.read() as tf.Variable))
-  const optimizer = tf.train.adam(config.learningRate)
+  const optimizer = new FusedAdam(config.learningRate)
   const loss = dccaLoss({ objective: config.objective, ridge1: config.ridge, ridge2: config.ridge, topK: config.topK ?? config.dims })
   return {
     async run(x1, x2) {
-      const cost = tf.tidy(() => optimizer.minimize(() => loss(encoders[0].apply(x1, { training: true }) as tf.Tensor2D, encoders[1].apply(x2, { training: true }) as tf.Tensor2D), true, variables)!)
+      const cost = tf.tidy(() => optimizer.minimize(() => loss(encoders[0].apply(x1, { training: true }) as tf.Tensor2D, encoders[1].apply(x2, { training: true }) as tf.Tensor2D), variables))
       x1.dispose()
       x2.dispose()
       const value = (await cost.data())[0]!
       cost.dispose()
       return value
     },
-    dispose: () => optimizer.dispose(),
   }
 }
 
@@ -209,6 +208,5 @@ export async function trainDcca(view1: ViewData, view2: ViewData, config: DccaTr
     throw error
   } finally {
     best?.weights.flat().forEach((tensor) => tensor.dispose())
-    step.dispose()
   }
 }
