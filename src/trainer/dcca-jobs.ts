@@ -9,7 +9,7 @@ import { EntrainError } from '../shared/errors'
 import { viewFiles, type ModelConfig } from '../shared/model-folder'
 import { selectBackend, type BackendChoice, type BackendRequest } from './backend'
 import { encode, scoreProjection, trainDcca, type CorrelationScore, type EpochRecord } from './dcca'
-import { loadModelFolder, readViewFile, saveModelFolder } from './files'
+import { assertNewModelFolder, loadModelFolder, readViewFile, saveModelFolder } from './files'
 
 export interface FitRequest {
   x1: string
@@ -34,6 +34,7 @@ export interface FitSummary {
 }
 
 export async function fitDccaFolder(request: FitRequest): Promise<FitSummary> {
+  await assertNewModelFolder(request.out)
   const views = [await readViewFile(request.x1), await readViewFile(request.x2)] as const
   const backend = await selectBackend(request.backend)
   request.onBackend?.(backend)

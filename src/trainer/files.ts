@@ -76,10 +76,16 @@ async function loadLayersModel(file: string): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: manifest.modelTopology, weightSpecs: group.weights, weightData }))
 }
 
+/** Fails unless `folder` is free for a new model (checked before training, and again when saving). */
+export async function assertNewModelFolder(folder: string): Promise<void> {
+  const target = path.resolve(folder)
+  if (await exists(target)) throw new EntrainError('INVALID_INPUT', `${target} already exists; choose a new --out folder (Entrain never replaces a model)`)
+}
+
 /** Writes a model folder at `folder`, which must not exist yet. */
 export async function saveModelFolder(folder: string, contents: ModelFolderContents): Promise<void> {
   const target = path.resolve(folder)
-  if (await exists(target)) throw new EntrainError('INVALID_INPUT', `${target} already exists; choose a new --out folder (Entrain never replaces a model)`)
+  await assertNewModelFolder(target)
   const staging = `${target}.partial-${process.pid}`
   await fs.rm(staging, { recursive: true, force: true })
   try {
