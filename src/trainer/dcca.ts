@@ -91,16 +91,16 @@ function gatherRows(view: ViewData, rows: Int32Array): tf.Tensor2D {
   return tf.tensor2d(values, [rows.length, view.cols])
 }
 
-/** Correlations of the projected outputs of paired rows. */
-export function scoreProjection(outputs1: Matrix, outputs2: Matrix, projection: CcaModel): CorrelationScore {
-  const correlations = Array.from(componentCorrelations(project(outputs1, projection.mean1, projection.weights1), project(outputs2, projection.mean2, projection.weights2)))
-  return { totalCorrelation: correlations.reduce((sum, value) => sum + value, 0), correlations }
-}
-
 const sum = (values: Iterable<number>) => {
   let total = 0
   for (const value of values) total += value
   return total
+}
+
+/** Correlations of the projected outputs of paired rows. */
+export function scoreProjection(outputs1: Matrix, outputs2: Matrix, projection: CcaModel): CorrelationScore {
+  const correlations = Array.from(componentCorrelations(project(outputs1, projection.mean1, projection.weights1), project(outputs2, projection.mean2, projection.weights2)))
+  return { totalCorrelation: sum(correlations), correlations }
 }
 
 export interface DccaStep {

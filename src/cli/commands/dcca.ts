@@ -37,7 +37,7 @@ export const dccaCommand = defineCommand({
     'val-split': { type: 'string', value: 'F', description: 'fraction of rows held out for validation and model choice (default 0.2)' },
     seed: { type: 'string', value: 'S', description: 'seed for initialisation, split and shuffling (default 1)' },
     backend: { type: 'string', value: 'NAME', description: 'tensorflow, wasm, cpu or auto (default: $ENTRAIN_TF_BACKEND, else auto)' },
-    threads: { type: 'string', value: 'N', description: 'wasm threads (default: $ENTRAIN_WASM_THREADS, else the cores, at most 4)' },
+    threads: { type: 'string', value: 'N', description: 'threads for wasm and its native BLAS (default: $ENTRAIN_WASM_THREADS, else the cores, at most 4)' },
   },
   async run({ options, positionals, io }) {
     const [action, ...extra] = positionals
