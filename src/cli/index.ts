@@ -4,6 +4,7 @@ import { appCommand } from './commands/app'
 import { datasetCommand } from './commands/dataset'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
+import { dccaCommand } from './commands/dcca'
 import { doctorCommand } from './commands/doctor'
 import { importCommand } from './commands/import'
 import { playCommand } from './commands/play'
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   audioCommand,
   audioSelftestCommand,
   datasetCommand,
+  dccaCommand,
   doctorCommand,
   importCommand,
   playCommand,

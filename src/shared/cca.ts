@@ -2,7 +2,7 @@
  * Regularised linear canonical correlation analysis: the final projection of the DCCA pipeline, the
  * retrieval evaluation's linear variant, and the yardstick for the simulated participant.
  */
-import { add, columnMeans, crossCovariance, identity, matrix, multiply, symmetricEigen, symmetricPower, transpose, type Matrix } from './linalg'
+import { add, columnMeans, crossCovariance, identity, matrix, leadingColumns, multiply, singularValueDecomposition, symmetricPower, type Matrix } from './linalg'
 
 export interface CcaModel {
   /** Canonical correlations, descending. */
@@ -26,24 +26,9 @@ export function fitCca(view1: Matrix, view2: Matrix, options: { ridge1?: number;
   const k11 = symmetricPower(s11, -0.5)
   const k22 = symmetricPower(s22, -0.5)
   const t = multiply(multiply(k11, s12), k22)
-  // Singular vectors of T from the eigenvectors of T Tᵀ and Tᵀ T.
-  const left = symmetricEigen(multiply(t, transpose(t)))
-  const components = Math.min(options.components ?? Math.min(view1.cols, view2.cols), view1.cols, view2.cols)
-  const u = matrix(view1.cols, components)
-  const vt = matrix(view2.cols, components)
-  const correlations = new Float64Array(components)
-  for (let k = 0; k < components; k++) {
-    const sigma = Math.sqrt(Math.max(0, left.values[k]!))
-    correlations[k] = sigma
-    for (let i = 0; i < view1.cols; i++) u.data[i * components + k] = left.vectors.data[i * view1.cols + k]!
-    // v_k = Tᵀ u_k / σ_k keeps each pair of singular vectors consistent in sign.
-    for (let j = 0; j < view2.cols; j++) {
-      let sum = 0
-      for (let i = 0; i < view1.cols; i++) sum += t.data[i * view2.cols + j]! * left.vectors.data[i * view1.cols + k]!
-      vt.data[j * components + k] = sigma > 1e-12 ? sum / sigma : 0
-    }
-  }
-  return { correlations, mean1: columnMeans(view1), mean2: columnMeans(view2), weights1: multiply(k11, u), weights2: multiply(k22, vt) }
+  const { u, values, v } = singularValueDecomposition(t)
+  const components = Math.min(options.components ?? values.length, values.length)
+  return { correlations: values.slice(0, components), mean1: columnMeans(view1), mean2: columnMeans(view2), weights1: multiply(k11, leadingColumns(u, components)), weights2: multiply(k22, leadingColumns(v, components)) }
 }
 
 /** Rows of `view` projected onto the model's canonical directions. */
@@ -51,4 +36,16 @@ export function project(view: Matrix, mean: Float64Array, weights: Matrix): Matr
   const centred = matrix(view.rows, view.cols)
   for (let i = 0; i < view.rows; i++) for (let j = 0; j < view.cols; j++) centred.data[i * view.cols + j] = view.data[i * view.cols + j]! - mean[j]!
   return multiply(centred, weights)
+}
+
+/** Pearson correlation of each column pair (column k of a with column k of b). */
+export function componentCorrelations(a: Matrix, b: Matrix): Float64Array {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new RangeError(`cannot pair ${a.rows}×${a.cols} with ${b.rows}×${b.cols} components`)
+  const covariance = crossCovariance(a, b)
+  const variance1 = crossCovariance(a, a)
+  const variance2 = crossCovariance(b, b)
+  return Float64Array.from({ length: a.cols }, (_, k) => {
+    const scale = Math.sqrt(variance1.data[k * a.cols + k]! * variance2.data[k * b.cols + k]!)
+    return scale > 0 ? covariance.data[k * b.cols + k]! / scale : 0
+  })
 }

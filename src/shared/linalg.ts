@@ -1,7 +1,7 @@
 /**
  * The small dense float64 linear algebra CCA needs: row-major matrices, products, covariances, and
- * the symmetric eigendecomposition (cyclic Jacobi: slow for large n, exact and robust for the
- * tens-to-hundreds of dimensions of CCA and DCCA outputs).
+ * the symmetric eigendecomposition (Householder + QL: for the tens-to-hundreds of dimensions of CCA
+ * and DCCA outputs).
  */
 
 export interface Matrix {
@@ -35,11 +35,17 @@ export function transpose(m: Matrix): Matrix {
 export function multiply(a: Matrix, b: Matrix): Matrix {
   if (a.cols !== b.rows) throw new RangeError(`cannot multiply ${a.rows}×${a.cols} by ${b.rows}×${b.cols}`)
   const result = matrix(a.rows, b.cols)
+  const { data: out } = result
+  const { data: left } = a
+  const { data: right } = b
+  const width = b.cols
   for (let i = 0; i < a.rows; i++) {
+    const outRow = i * width
     for (let k = 0; k < a.cols; k++) {
-      const value = a.data[i * a.cols + k]!
+      const value = left[i * a.cols + k]!
       if (value === 0) continue
-      for (let j = 0; j < b.cols; j++) result.data[i * b.cols + j]! += value * b.data[k * b.cols + j]!
+      const rightRow = k * width
+      for (let j = 0; j < width; j++) out[outRow + j]! += value * right[rightRow + j]!
     }
   }
   return result
@@ -64,16 +70,21 @@ export function columnMeans(m: Matrix): Float64Array {
 export function crossCovariance(a: Matrix, b: Matrix): Matrix {
   if (a.rows !== b.rows) throw new RangeError(`${a.rows} and ${b.rows} samples do not pair up`)
   if (a.rows < 2) throw new RangeError('a covariance needs at least two samples')
-  const meanA = columnMeans(a)
-  const meanB = columnMeans(b)
+  const left = centreColumns(a).data
+  const right = b === a ? left : centreColumns(b).data
   const result = matrix(a.cols, b.cols)
+  const out = result.data
+  const width = b.cols
   for (let n = 0; n < a.rows; n++) {
+    const leftRow = n * a.cols
+    const rightRow = n * width
     for (let i = 0; i < a.cols; i++) {
-      const x = a.data[n * a.cols + i]! - meanA[i]!
-      for (let j = 0; j < b.cols; j++) result.data[i * b.cols + j]! += x * (b.data[n * b.cols + j]! - meanB[j]!)
+      const x = left[leftRow + i]!
+      const outRow = i * width
+      for (let j = 0; j < width; j++) out[outRow + j]! += x * right[rightRow + j]!
     }
   }
-  for (let index = 0; index < result.data.length; index++) result.data[index]! /= a.rows - 1
+  for (let index = 0; index < out.length; index++) out[index]! /= a.rows - 1
   return result
 }
 
@@ -84,55 +95,121 @@ export interface SymmetricEigen {
   vectors: Matrix
 }
 
-/** Eigenvalues and eigenvectors of a symmetric matrix by cyclic Jacobi rotations. */
-export function symmetricEigen(m: Matrix, tolerance = 1e-14, maxSweeps = 100): SymmetricEigen {
+/**
+ * Eigenvalues and eigenvectors of a symmetric matrix: Householder reduction to tridiagonal form,
+ * then implicit QL iterations with Wilkinson-style shifts, both accumulated into the eigenvectors.
+ * About 10 n³ flops, a few times fewer than cyclic Jacobi, which matters in the DCCA loss (three
+ * of these per training step).
+ */
+export function symmetricEigen(m: Matrix): SymmetricEigen {
   const n = m.rows
   if (m.cols !== n) throw new RangeError('eigendecomposition needs a square matrix')
   const a = Float64Array.from(m.data)
-  const v = identity(n).data
-  const offDiagonal = () => {
-    let sum = 0
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) sum += a[i * n + j]! ** 2
-    return sum
-  }
-  let scale = 0
-  for (let index = 0; index < a.length; index++) scale += a[index]! ** 2
-  for (let sweep = 0; sweep < maxSweeps && offDiagonal() > tolerance * tolerance * scale; sweep++) {
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q]!
-        if (Math.abs(apq) < 1e-300) continue
-        // The rotation angle that zeroes a[p][q] (stable form, Golub & Van Loan 8.4).
-        const theta = (a[q * n + q]! - a[p * n + p]!) / (2 * apq)
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
-        const c = 1 / Math.sqrt(t * t + 1)
-        const s = t * c
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p]!
-          const akq = a[k * n + q]!
-          a[k * n + p] = c * akp - s * akq
-          a[k * n + q] = s * akp + c * akq
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k]!
-          const aqk = a[q * n + k]!
-          a[p * n + k] = c * apk - s * aqk
-          a[q * n + k] = s * apk + c * aqk
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p]!
-          const vkq = v[k * n + q]!
-          v[k * n + p] = c * vkp - s * vkq
-          v[k * n + q] = s * vkp + c * vkq
-        }
-      }
+  // z accumulates the orthogonal transformations; its columns end up the eigenvectors.
+  const z = identity(n).data
+  const d = new Float64Array(n)
+  const e = new Float64Array(n)
+
+  const v = new Float64Array(n)
+  const p = new Float64Array(n)
+  for (let k = 0; k < n - 2; k++) {
+    // Reflect x = a[k+1…, k] onto α·e₁ with H = I − β v vᵀ, acting on indices k+1…n−1.
+    let norm = 0
+    for (let i = k + 1; i < n; i++) norm += a[i * n + k]! ** 2
+    norm = Math.sqrt(norm)
+    if (norm === 0) continue
+    const x0 = a[(k + 1) * n + k]!
+    const alpha = x0 > 0 ? -norm : norm
+    for (let i = k + 1; i < n; i++) v[i] = a[i * n + k]!
+    v[k + 1] = x0 - alpha
+    let vv = 0
+    for (let i = k + 1; i < n; i++) vv += v[i]! ** 2
+    if (vv === 0) continue
+    const beta = 2 / vv
+    // Trailing block A ← H A H = A − v wᵀ − w vᵀ with p = β A v, w = p − (vᵀp / vᵀv) v.
+    let vp = 0
+    for (let i = k + 1; i < n; i++) {
+      let sum = 0
+      for (let j = k + 1; j < n; j++) sum += a[i * n + j]! * v[j]!
+      p[i] = beta * sum
+      vp += v[i]! * p[i]!
+    }
+    const K = vp / vv
+    for (let i = k + 1; i < n; i++) p[i] = p[i]! - K * v[i]!
+    for (let i = k + 1; i < n; i++) {
+      for (let j = k + 1; j < n; j++) a[i * n + j] = a[i * n + j]! - v[i]! * p[j]! - p[i]! * v[j]!
+    }
+    for (let i = k + 2; i < n; i++) a[i * n + k] = a[k * n + i] = 0
+    a[(k + 1) * n + k] = a[k * n + k + 1] = alpha
+    for (let row = 0; row < n; row++) {
+      let sum = 0
+      for (let j = k + 1; j < n; j++) sum += z[row * n + j]! * v[j]!
+      sum *= beta
+      for (let j = k + 1; j < n; j++) z[row * n + j] = z[row * n + j]! - sum * v[j]!
     }
   }
-  const order = Array.from({ length: n }, (_, index) => index).sort((i, j) => a[j * n + j]! - a[i * n + i]!)
-  const values = Float64Array.from(order, (index) => a[index * n + index]!)
+  for (let i = 0; i < n; i++) {
+    d[i] = a[i * n + i]!
+    e[i] = i + 1 < n ? a[(i + 1) * n + i]! : 0
+  }
+
+  // Implicit QL on the tridiagonal (diagonal d, sub-diagonal e[i] between i and i+1). An
+  // off-diagonal entry is negligible beside its neighbours or beside the whole matrix (which
+  // matters where eigenvalues are zero, e.g. constant features).
+  let scale = 0
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(d[i]!) + Math.abs(e[i]!))
+  const negligible = (i: number) => Math.abs(e[i]!) <= Number.EPSILON * Math.max(Math.abs(d[i]!) + Math.abs(d[i + 1]!), scale * Number.EPSILON)
+  for (let l = 0; l < n; l++) {
+    for (let iteration = 0; ; iteration++) {
+      let last = l
+      while (last < n - 1 && !negligible(last)) last++
+      if (last === l) break
+      if (iteration === 100) throw new Error('symmetric eigendecomposition did not converge')
+      // Shift: the eigenvalue of the leading 2×2 block nearer d[l].
+      let g = (d[l + 1]! - d[l]!) / (2 * e[l]!)
+      let r = Math.hypot(g, 1)
+      g = d[last]! - d[l]! + e[l]! / (g + (g >= 0 ? r : -r))
+      let s = 1
+      let c = 1
+      let shift = 0
+      let i = last - 1
+      for (; i >= l; i--) {
+        const f = s * e[i]!
+        const b = c * e[i]!
+        r = Math.hypot(f, g)
+        e[i + 1] = r
+        if (r === 0) {
+          // Underflow: the block splits here; undo the partial shift and start over.
+          d[i + 1] = d[i + 1]! - shift
+          e[last] = 0
+          break
+        }
+        s = f / r
+        c = g / r
+        g = d[i + 1]! - shift
+        r = (d[i]! - g) * s + 2 * c * b
+        shift = s * r
+        d[i + 1] = g + shift
+        g = c * r - b
+        for (let row = 0; row < n; row++) {
+          const zi = z[row * n + i]!
+          const zi1 = z[row * n + i + 1]!
+          z[row * n + i + 1] = s * zi + c * zi1
+          z[row * n + i] = c * zi - s * zi1
+        }
+      }
+      if (r === 0 && i >= l) continue
+      d[l] = d[l]! - shift
+      e[l] = g
+      e[last] = 0
+    }
+  }
+
+  const order = Array.from({ length: n }, (_, index) => index).sort((i, j) => d[j]! - d[i]!)
+  const values = Float64Array.from(order, (index) => d[index]!)
   const vectors = matrix(n, n)
   order.forEach((from, to) => {
-    for (let k = 0; k < n; k++) vectors.data[k * n + to] = v[k * n + from]!
+    for (let k = 0; k < n; k++) vectors.data[k * n + to] = z[k * n + from]!
   })
   return { values, vectors }
 }
@@ -154,4 +231,84 @@ export function symmetricPower(m: Matrix, power: number, floor = 1e-12): Matrix 
     }
   }
   return result
+}
+
+export interface SingularValueDecomposition {
+  /** rows × k, orthonormal columns (k = the smaller dimension). */
+  u: Matrix
+  /** k values, descending. */
+  values: Float64Array
+  /** cols × k; a column whose singular value is (numerically) zero is left zero. */
+  v: Matrix
+}
+
+/**
+ * Thin SVD of a small matrix through the eigendecomposition of its Gram matrix on the shorter side
+ * (fine for the well-scaled o×o matrices of CCA, whose singular values are correlations in 0…1).
+ */
+export function singularValueDecomposition(m: Matrix): SingularValueDecomposition {
+  const wide = m.rows <= m.cols
+  const k = Math.min(m.rows, m.cols)
+  // For a wide m the left vectors come from m·mᵀ and the right ones follow as mᵀu/σ; a tall m the other way round.
+  const a = wide ? m : transpose(m)
+  const gram = symmetricEigen(multiply(a, transpose(a)))
+  const values = new Float64Array(k)
+  const near = matrix(a.rows, k)
+  const far = matrix(a.cols, k)
+  for (let index = 0; index < k; index++) {
+    const sigma = Math.sqrt(Math.max(0, gram.values[index]!))
+    values[index] = sigma
+    for (let i = 0; i < a.rows; i++) near.data[i * k + index] = gram.vectors.data[i * a.rows + index]!
+    if (sigma <= 1e-12) continue
+    for (let j = 0; j < a.cols; j++) {
+      let sum = 0
+      for (let i = 0; i < a.rows; i++) sum += a.data[i * a.cols + j]! * gram.vectors.data[i * a.rows + index]!
+      far.data[j * k + index] = sum / sigma
+    }
+  }
+  return wide ? { u: near, values, v: far } : { u: far, values, v: near }
+}
+
+/** Columns scaled: m · diag(scale). */
+export function scaleColumns(m: Matrix, scale: ArrayLike<number>): Matrix {
+  const result = matrix(m.rows, m.cols)
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) result.data[i * m.cols + j] = m.data[i * m.cols + j]! * scale[j]!
+  return result
+}
+
+/** The matrix with each column's mean removed. */
+export function centreColumns(m: Matrix): Matrix {
+  const means = columnMeans(m)
+  const result = matrix(m.rows, m.cols)
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) result.data[i * m.cols + j] = m.data[i * m.cols + j]! - means[j]!
+  return result
+}
+
+/** The first `count` columns. */
+export function leadingColumns(m: Matrix, count: number): Matrix {
+  const result = matrix(m.rows, count)
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < count; j++) result.data[i * count + j] = m.data[i * m.cols + j]!
+  return result
+}
+
+/** [a b]: the columns of a then those of b, row by row. */
+export function concatenateColumns(a: Matrix, b: Matrix): Matrix {
+  if (a.rows !== b.rows) throw new RangeError(`${a.rows} and ${b.rows} rows cannot stand side by side`)
+  const result = matrix(a.rows, a.cols + b.cols)
+  for (let i = 0; i < a.rows; i++) {
+    result.data.set(a.data.subarray(i * a.cols, (i + 1) * a.cols), i * result.cols)
+    result.data.set(b.data.subarray(i * b.cols, (i + 1) * b.cols), i * result.cols + a.cols)
+  }
+  return result
+}
+
+/** The inverse of concatenateColumns: the first `split` columns and the rest. */
+export function splitColumns(m: Matrix, split: number): [Matrix, Matrix] {
+  const left = matrix(m.rows, split)
+  const right = matrix(m.rows, m.cols - split)
+  for (let i = 0; i < m.rows; i++) {
+    left.data.set(m.data.subarray(i * m.cols, i * m.cols + split), i * split)
+    right.data.set(m.data.subarray(i * m.cols + split, (i + 1) * m.cols), i * right.cols)
+  }
+  return [left, right]
 }

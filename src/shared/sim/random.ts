@@ -67,6 +67,16 @@ export class Random {
     return u * scale
   }
 
+  /** Shuffles in place (Fisher–Yates). */
+  shuffle<T>(values: { length: number; [index: number]: T }): void {
+    for (let index = values.length - 1; index > 0; index--) {
+      const other = Math.floor(this.next() * (index + 1))
+      const swap = values[index]!
+      values[index] = values[other]!
+      values[other] = swap
+    }
+  }
+
   /** A new generator seeded from this one: an independent stream for one part of a simulation. */
   fork(): Random {
     return new Random(this.nextUint32())

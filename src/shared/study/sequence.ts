@@ -47,10 +47,7 @@ export function williamsRows(count: number): number[][] {
 
 function shuffle<T>(items: T[], random: Random): T[] {
   const copy = [...items]
-  for (let index = copy.length - 1; index > 0; index--) {
-    const other = Math.floor(random.next() * (index + 1))
-    ;[copy[index], copy[other]] = [copy[other]!, copy[index]!]
-  }
+  random.shuffle(copy)
   return copy
 }
 

@@ -29,6 +29,18 @@ describe('symmetricEigen', () => {
     expect(maxDifference(multiply(transpose(vectors), vectors).data, identity(24).data)).toBeLessThan(1e-12)
     for (let index = 1; index < values.length; index++) expect(values[index]).toBeLessThanOrEqual(values[index - 1]!)
   })
+
+  it('converges where whole blocks are zero (constant features: rank-deficient covariances)', () => {
+    const random = new Random(8)
+    const base = matrix(40, 5, Array.from({ length: 200 }, () => random.normal()))
+    const lowRank = multiply(base, transpose(base))
+    for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) if (i % 3 === 0 || j % 3 === 0) lowRank.data[i * 40 + j] = 0
+    const { values, vectors } = symmetricEigen(lowRank)
+    const d = matrix(40, 40)
+    values.forEach((value, index) => (d.data[index * 40 + index] = value))
+    expect(maxDifference(multiply(multiply(vectors, d), transpose(vectors)).data, lowRank.data)).toBeLessThan(1e-9)
+    expect(values.filter((value) => Math.abs(value) > 1e-9).length).toBeLessThanOrEqual(5)
+  })
 })
 
 describe('symmetricPower', () => {

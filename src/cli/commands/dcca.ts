@@ -1,0 +1,102 @@
+import { parseDccaTraining, type DccaTrainingConfig } from '../../shared/dcca-training'
+import { defineCommand, exitCodes, output, UsageError } from '../command'
+import { ProgressBar } from '../progress'
+
+function clock(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds))
+  return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
+}
+
+function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
+  if (value === undefined) return undefined
+  const parsed = Number(value)
+  if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${option} must be ${rule}, not '${value}'`)
+  return parsed
+}
+
+const whole = (value: number) => Number.isInteger(value) && value >= 1
+
+export const dccaCommand = defineCommand({
+  name: 'dcca',
+  summary:
+    'Deep CCA on any two views. `entrain dcca fit --x1 A.npy --x2 B.npy --out DIR` trains one network per view (rows are paired samples; NPY float32/float64) and saves a model folder with a linear CCA fitted on the training outputs; `entrain dcca score --model DIR --x1 A.npy --x2 B.npy` gives the correlations of the projected outputs. The backend (tfjs-node, wasm, cpu) is chosen automatically; --backend or ENTRAIN_TF_BACKEND overrides it.',
+  positionals: 'fit|score',
+  options: {
+    x1: { type: 'string', value: 'A.npy', description: 'first view: samples × features (.npy, float32 or float64)' },
+    x2: { type: 'string', value: 'B.npy', description: 'second view, rows paired with --x1' },
+    out: { type: 'string', value: 'DIR', description: 'model folder to create (fit; never overwritten)' },
+    model: { type: 'string', value: 'DIR', description: 'model folder to score (score)' },
+    dims: { type: 'string', value: 'K', description: 'outputs per network and canonical components kept (default 50)' },
+    layers: { type: 'string', value: 'W,W', description: "hidden layer widths, ReLU (default 1024,1024; '' for none)" },
+    epochs: { type: 'string', value: 'E', description: 'passes over the training rows (default 20)' },
+    batch: { type: 'string', value: 'B', description: 'rows per batch; must exceed --dims (default 800)' },
+    lr: { type: 'string', value: 'L', description: 'Adam learning rate (default 0.001)' },
+    objective: { type: 'string', value: 'NAME', description: 'trace (Andrew et al.), topk, frobenius (arXiv 1712.05197) or sumsq (default trace)' },
+    'top-k': { type: 'string', value: 'K', description: 'correlations the topk objective sums (default --dims)' },
+    reg: { type: 'string', value: 'R', description: 'ridge r1 = r2 on each covariance (default 0.0001)' },
+    'val-split': { type: 'string', value: 'F', description: 'fraction of rows held out for validation and model choice (default 0.2)' },
+    seed: { type: 'string', value: 'S', description: 'seed for initialisation, split and shuffling (default 1)' },
+    backend: { type: 'string', value: 'NAME', description: 'tensorflow, wasm, cpu or auto (default: $ENTRAIN_TF_BACKEND, else auto)' },
+    threads: { type: 'string', value: 'N', description: 'threads for wasm and its native BLAS (default: $ENTRAIN_WASM_THREADS, else the cores, at most 4)' },
+  },
+  async run({ options, positionals, io }) {
+    const [action, ...extra] = positionals
+    if ((action !== 'fit' && action !== 'score') || extra.length) throw new UsageError('expected `dcca fit --x1 A.npy --x2 B.npy --out DIR` or `dcca score --model DIR --x1 A.npy --x2 B.npy`')
+    if (!options.x1 || !options.x2) throw new UsageError('--x1 and --x2 are required')
+    const backend = { backend: options.backend, threads: number(options.threads, 'threads', whole, 'a whole number ≥ 1') }
+    // tfjs loads only for this command, not for every `entrain` invocation.
+    const { fitDccaFolder, scoreDccaFolder } = await import('../../trainer/dcca-jobs')
+
+    if (action === 'score') {
+      if (!options.model) throw new UsageError('--model DIR is required')
+      const score = await scoreDccaFolder({ model: options.model, x1: options.x1, x2: options.x2, backend })
+      output(io, options.json, { totalCorrelation: score.totalCorrelation, correlations: score.correlations, rows: score.rows }, `total correlation ${score.totalCorrelation.toFixed(3)} over ${score.correlations.length} components (${score.rows} rows); strongest: ${score.correlations.slice(0, 5).map((value) => value.toFixed(3)).join(', ')}`)
+      return exitCodes.ok
+    }
+
+    if (!options.out) throw new UsageError('--out DIR is required')
+    const layers = options.layers === undefined ? undefined : options.layers.trim() === '' ? [] : options.layers.split(',').map((width) => number(width.trim(), 'layers', whole, 'comma-separated whole numbers')!)
+    let config: DccaTrainingConfig
+    try {
+      config = parseDccaTraining({
+        dims: number(options.dims, 'dims', whole, 'a whole number ≥ 1'),
+        layers,
+        epochs: number(options.epochs, 'epochs', whole, 'a whole number ≥ 1'),
+        batchSize: number(options.batch, 'batch', (value) => Number.isInteger(value) && value >= 2, 'a whole number ≥ 2'),
+        learningRate: number(options.lr, 'lr', (value) => value > 0, 'a positive number'),
+        objective: options.objective as DccaTrainingConfig['objective'] | undefined,
+        topK: number(options['top-k'], 'top-k', whole, 'a whole number ≥ 1'),
+        ridge: number(options.reg, 'reg', (value) => value >= 0, 'a number ≥ 0'),
+        validationSplit: number(options['val-split'], 'val-split', (value) => value >= 0 && value < 1, 'a fraction in [0, 1)'),
+        seed: number(options.seed, 'seed', (value) => Number.isInteger(value) && value >= 0, 'a whole number ≥ 0'),
+      })
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+
+    const progress = new ProgressBar(io.stderr, 'training')
+    const controller = new AbortController()
+    void io.interrupted().then(() => controller.abort())
+    const summary = await fitDccaFolder({
+      x1: options.x1,
+      x2: options.x2,
+      out: options.out,
+      config,
+      backend,
+      signal: controller.signal,
+      onBackend: (choice) => io.stderr.write(`backend: ${choice.description}${choice.skipped.length ? ` (skipped ${choice.skipped.join('; ')})` : ''}\n`),
+      onProgress: (event) => {
+        const done = (event.epoch - 1 + event.batch / event.batches) / event.epochs
+        const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
+        progress.update(done, `epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
+      },
+    }).catch((error: Error) => {
+      if (error.name === 'TrainingCancelled') io.stderr.write(`\n${error.message}; nothing was written\n`)
+      throw error
+    })
+    progress.done(`${summary.epochs} epochs in ${clock(summary.seconds)}`)
+    const validation = summary.validation ? `; validation ${summary.validation.totalCorrelation.toFixed(2)}` : ''
+    output(io, options.json, summary, `saved ${summary.model}: total correlation on the training rows ${summary.training.totalCorrelation.toFixed(2)}${validation} (best epoch ${summary.bestEpoch}, ${summary.backend})`)
+    return exitCodes.ok
+  },
+})

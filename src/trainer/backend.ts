@@ -1,0 +1,325 @@
+/**
+ * The tfjs backend training runs on, chosen once per process: native TensorFlow through
+ * `@tensorflow/tfjs-node` when it is installed and loads, else WebAssembly (XNNPACK, SIMD) with
+ * Entrain's fixes, else the pure-JavaScript backend. `ENTRAIN_TF_BACKEND` or an explicit request
+ * overrides the choice; what was chosen, and why the better ones were not, is reported.
+ *
+ * The wasm fixes (REFERENCE §3): its BatchMatMul leaves XNNPACK for a naive loop whenever an
+ * operand is transposed, and backpropagation is full of such products, so they get an explicit
+ * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built on its
+ * Conv3DBackpropFilterV2; and its threads, disabled under Node, are enabled. Where the machine has
+ * an optimised BLAS (src/trainer/blas.ts), wasm's matrix products go to it instead.
+ */
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import workerThreads from 'node:worker_threads'
+import * as tf from '@tensorflow/tfjs-core'
+import '@tensorflow/tfjs-backend-cpu'
+import * as wasm from '@tensorflow/tfjs-backend-wasm'
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
+import { EntrainError } from '../shared/errors'
+import { loadBlas, type Blas } from './blas'
+
+export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const
+export type BackendName = (typeof backendNames)[number]
+
+export interface BackendChoice {
+  name: BackendName
+  /** For people: e.g. "wasm (XNNPACK, SIMD, 2 threads)". */
+  description: string
+  /** wasm threads; null on the other backends. */
+  threads: number | null
+  /** The native BLAS wasm's matrix products go to, or null (then why not is in `skipped`). */
+  products: string | null
+  /** Why each better backend was passed over, e.g. "tensorflow: @tensorflow/tfjs-node is not installed". */
+  skipped: string[]
+}
+
+export interface BackendRequest {
+  /** A backend name or 'auto' (default: `ENTRAIN_TF_BACKEND`, else 'auto'). */
+  backend?: string
+  /** wasm threads (default: `ENTRAIN_WASM_THREADS`, else the number of cores, at most 4). */
+  threads?: number
+}
+
+let chosen: BackendChoice | null = null
+
+/** Picks and initialises the backend for this process; later calls return the first choice. */
+export async function selectBackend(request: BackendRequest = {}, env: NodeJS.ProcessEnv = process.env): Promise<BackendChoice> {
+  if (chosen) return chosen
+  const requested = (request.backend ?? env.ENTRAIN_TF_BACKEND ?? 'auto').trim() || 'auto'
+  if (requested !== 'auto' && !(backendNames as readonly string[]).includes(requested)) {
+    throw new EntrainError('INVALID_INPUT', `unknown training backend '${requested}' (choose ${backendNames.join(', ')} or auto)`)
+  }
+  const threadsText = request.threads ?? env.ENTRAIN_WASM_THREADS
+  const threads = threadsText === undefined || threadsText === '' ? Math.min(4, os.cpus().length) : Number(threadsText)
+  if (!Number.isInteger(threads) || threads < 1) throw new EntrainError('INVALID_INPUT', `wasm threads must be a whole number ≥ 1, not ${threadsText}`)
+
+  // tfjs's own console advice (install tfjs-node) repeats what this choice reports.
+  tf.env().set('PROD', true)
+  const skipped: string[] = []
+  const candidates = requested === 'auto' ? backendNames : [requested as BackendName]
+  for (const name of candidates) {
+    const problem = await tryBackend(name, threads)
+    if (problem === null) {
+      const actualThreads = name === 'wasm' ? wasm.getThreadsCount() : null
+      let products: string | null = null
+      if (name === 'wasm') {
+        const blas = loadBlas(threads, env)
+        if (typeof blas === 'string') skipped.push(`native BLAS for products: ${blas}`)
+        else products = useBlasForProducts(blas)
+      }
+      chosen = { name, description: describe(name, actualThreads, products), threads: actualThreads, products, skipped }
+      return chosen
+    }
+    skipped.push(`${name}: ${problem}`)
+  }
+  throw new EntrainError('NOT_AVAILABLE', `no training backend could start (${skipped.join('; ')})`)
+}
+
+function describe(name: BackendName, threads: number | null, products: string | null): string {
+  if (name === 'tensorflow') return 'tensorflow (native TensorFlow through @tensorflow/tfjs-node)'
+  if (name === 'wasm') {
+    return `wasm (XNNPACK, ${tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${products ? `; matrix products through ${products}` : ''})`
+  }
+  return 'cpu (pure JavaScript; slow)'
+}
+
+/** null when the backend is now active, else why not. */
+async function tryBackend(name: BackendName, threads: number): Promise<string | null> {
+  if (name === 'tensorflow') {
+    const problem = loadTensorflowNode()
+    if (problem) return problem
+  }
+  if (name === 'wasm') {
+    patchWasmKernels()
+    if (threads > 1) enableWasmThreads(threads)
+  }
+  try {
+    const restore = name === 'wasm' && threads > 1 ? reportCoresForThreads(threads) : () => {}
+    let ok: boolean
+    try {
+      ok = await tf.setBackend(name)
+    } finally {
+      restore()
+    }
+    return ok ? null : 'it failed to initialise'
+  } catch (error) {
+    return `it failed to initialise: ${(error as Error).message}`
+  }
+}
+
+/**
+ * tfjs-node is an optional dependency: its install downloads libtensorflow, which fails without
+ * that network access (npm then leaves it out), and a build for another runtime (Electron) does
+ * not load. Either way training goes on without it.
+ */
+function loadTensorflowNode(): string | null {
+  const load = createRequire(__filename)
+  try {
+    load.resolve('@tensorflow/tfjs-node')
+  } catch {
+    return '@tensorflow/tfjs-node is not installed (optional; `npm install @tensorflow/tfjs-node` where it can download libtensorflow)'
+  }
+  try {
+    load('@tensorflow/tfjs-node')
+    return null
+  } catch (error) {
+    return `@tensorflow/tfjs-node did not load: ${(error as Error).message.split('\n')[0]}`
+  }
+}
+
+let kernelsPatched = false
+
+function patchWasmKernels(): void {
+  if (kernelsPatched) return
+  kernelsPatched = true
+  for (const kernelName of [tf.BatchMatMul, tf._FusedMatMul]) {
+    const original = tf.getKernel(kernelName, 'wasm')!
+    replaceKernel(original, transposeOperandsFirst(original.kernelFunc))
+  }
+  tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2dBackpropFilter })
+}
+
+function replaceKernel(original: KernelConfig, kernelFunc: KernelFunc): void {
+  tf.unregisterKernel(original.kernelName, 'wasm')
+  tf.registerKernel({ ...original, kernelFunc })
+}
+
+interface WasmKernelArgs {
+  inputs: Record<string, TensorInfo>
+  backend: wasm.BackendWasm
+  attrs: Record<string, unknown>
+}
+
+function runWasmKernel(kernelName: string, args: WasmKernelArgs): TensorInfo {
+  return tf.getKernel(kernelName, 'wasm')!.kernelFunc(args as unknown as Parameters<KernelFunc>[0]) as TensorInfo
+}
+
+/** The last two axes swapped, materialised. */
+function transposed(x: TensorInfo, backend: wasm.BackendWasm): TensorInfo {
+  const rank = x.shape.length
+  const perm = [...Array.from({ length: rank - 2 }, (_, axis) => axis), rank - 1, rank - 2]
+  return runWasmKernel(tf.Transpose, { inputs: { x }, backend, attrs: { perm } })
+}
+
+/**
+ * XNNPACK's fast path only takes untransposed operands; transposing an operand costs one pass over
+ * it, the naive path costs about 40× the product.
+ */
+function transposeOperandsFirst(kernelFunc: KernelFunc): KernelFunc {
+  return (params) => {
+    const args = params as unknown as WasmKernelArgs
+    const { transposeA, transposeB } = args.attrs as { transposeA: boolean; transposeB: boolean }
+    if (!transposeA && !transposeB) return kernelFunc(params)
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo }
+    const plainA = transposeA ? transposed(a, args.backend) : a
+    const plainB = transposeB ? transposed(b, args.backend) : b
+    try {
+      return kernelFunc({ ...params, inputs: { ...params.inputs, a: plainA, b: plainB }, attrs: { ...params.attrs, transposeA: false, transposeB: false } })
+    } finally {
+      if (plainA !== a) args.backend.disposeData(plainA.dataId)
+      if (plainB !== b) args.backend.disposeData(plainB.dataId)
+    }
+  }
+}
+
+/** The wasm memory as it is now (it is replaced when it grows). */
+function wasmMemory(backend: wasm.BackendWasm): ArrayBufferLike {
+  const module = backend.wasm as unknown as { wasmMemory?: { buffer: ArrayBufferLike }; asm: { memory: { buffer: ArrayBufferLike } } }
+  return (module.wasmMemory ?? module.asm.memory).buffer
+}
+
+/**
+ * BatchMatMul through sgemm, on the operands where they lie in the wasm memory; transposes are
+ * sgemm's own flags. Broadcast batches other than one-to-many stay with the previous kernel.
+ */
+function useBlasForProducts(blas: Blas): string {
+  const previous = tf.getKernel(tf.BatchMatMul, 'wasm')!
+  replaceKernel(previous, (params) => {
+    const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+    const { a, b } = inputs as { a: TensorInfo; b: TensorInfo }
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean }
+    const rank = a.shape.length
+    const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2))
+    const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2))
+    const m = a.shape[transposeA ? rank - 1 : rank - 2]!
+    const k = a.shape[transposeA ? rank - 2 : rank - 1]!
+    const n = b.shape[transposeB ? b.shape.length - 2 : b.shape.length - 1]!
+    const sameBatches = batchA === batchB || batchA === 1 || batchB === 1
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || !sameBatches || m * n * k === 0 || rank !== b.shape.length) return previous.kernelFunc(params)
+    const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
+    const out = backend.makeOutput([...outerShape, m, n], 'float32')
+    // After makeOutput, which may have grown (and so replaced) the memory.
+    const memory = wasmMemory(backend)
+    const view = (tensor: TensorInfo, batch: number, size: number) => new Float32Array(memory, backend.dataIdMap.get(tensor.dataId)!.memoryOffset + batch * size * 4, size)
+    const batches = Math.max(batchA, batchB)
+    for (let batch = 0; batch < batches; batch++) {
+      blas.sgemm(transposeA, transposeB, m, n, k, view(a, batchA === 1 ? 0 : batch, m * k), view(b, batchB === 1 ? 0 : batch, k * n), view(out, batch, m * n))
+    }
+    return out
+  })
+  return blas.description
+}
+
+/**
+ * The filter gradient of a 2-D convolution, through wasm's Conv3DBackpropFilterV2 at depth 1. That
+ * kernel is only right for stride 1, so a strided convolution is rewritten as one: dy spread out
+ * with zeros between its samples, x padded explicitly and cut to the window the stride-1 product
+ * sees (dW[i, j] = Σ x[u·s + i − top, v·s + j − left] · dy[u, v] either way).
+ */
+const conv2dBackpropFilter: KernelFunc = (params) => {
+  const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
+    strides: number | [number, number]
+    pad: 'same' | 'valid' | number
+    dataFormat: string
+    dimRoundingMode?: 'floor' | 'round' | 'ceil'
+    filterShape: [number, number, number, number]
+  }
+  if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, not ${dataFormat}`)
+  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode)
+  const [batch, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number]
+  const spreadHeight = (outHeight - 1) * info.strideHeight + 1
+  const spreadWidth = (outWidth - 1) * info.strideWidth + 1
+  const temporary: TensorInfo[] = []
+  const run = (kernelName: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs: Record<string, unknown>) => {
+    const result = runWasmKernel(kernelName, { inputs: kernelInputs, backend, attrs: kernelAttrs })
+    temporary.push(result)
+    return result
+  }
+  try {
+    let spread = dy
+    if (info.strideHeight > 1 || info.strideWidth > 1) {
+      const split = run(tf.Reshape, { x: dy }, { shape: [batch, outHeight, 1, outWidth, 1, outChannels] })
+      const padded = run(tf.PadV2, { x: split }, { paddings: [[0, 0], [0, 0], [0, info.strideHeight - 1], [0, 0], [0, info.strideWidth - 1], [0, 0]], constantValue: 0 })
+      const merged = run(tf.Reshape, { x: padded }, { shape: [batch, outHeight * info.strideHeight, outWidth * info.strideWidth, outChannels] })
+      spread = run(tf.Slice, { x: merged }, { begin: [0, 0, 0, 0], size: [batch, spreadHeight, spreadWidth, outChannels] })
+    }
+    const windowHeight = spreadHeight + info.filterHeight - 1
+    const windowWidth = spreadWidth + info.filterWidth - 1
+    const { top, left } = info.padInfo
+    const paddedX = run(tf.PadV2, { x }, { paddings: [[0, 0], [top, Math.max(0, windowHeight - top - info.inHeight)], [left, Math.max(0, windowWidth - left - info.inWidth)], [0, 0]], constantValue: 0 })
+    const window = run(tf.Slice, { x: paddedX }, { begin: [0, 0, 0, 0], size: [batch, windowHeight, windowWidth, info.inChannels] })
+    const x5 = run(tf.Reshape, { x: window }, { shape: [batch, 1, windowHeight, windowWidth, info.inChannels] })
+    const dy5 = run(tf.Reshape, { x: spread }, { shape: [batch, 1, spreadHeight, spreadWidth, outChannels] })
+    const filter5 = run(tf.Conv3DBackpropFilterV2, { x: x5, dy: dy5 }, { strides: [1, 1, 1], pad: 'valid', filterShape: [1, ...filterShape] })
+    return runWasmKernel(tf.Reshape, { inputs: { x: filter5 }, backend, attrs: { shape: filterShape } })
+  } finally {
+    for (const tensor of temporary) backend.disposeData(tensor.dataId)
+  }
+}
+
+let threadsEnabled = false
+
+/**
+ * The threaded wasm build supports Node's worker_threads, but tfjs hands its workers blob: URLs
+ * (the worker script, and the script each worker imports), which Node cannot load. Workers created
+ * with such a URL are given the same script as source text, and told to import the package's file.
+ */
+function enableWasmThreads(threads: number): void {
+  wasm.setThreadsCount(threads)
+  if (threadsEnabled) return
+  threadsEnabled = true
+  const load = createRequire(__filename)
+  const scripts = `${load.resolve('@tensorflow/tfjs-backend-wasm/package.json').replace(/package\.json$/, '')}wasm-out/`
+  const { wasmWorkerContents } = load(`${scripts}tfjs-backend-wasm-threaded-simd.worker.js`) as { wasmWorkerContents: string }
+  const mainScript = `${scripts}tfjs-backend-wasm-threaded-simd.js`
+  // The script sits in a JS string literal inside the worker: its newlines must stay escaped.
+  const workerSource = wasmWorkerContents.replace(/\n/g, '\\n')
+  const NodeWorker = workerThreads.Worker
+  class WasmWorker extends NodeWorker {
+    constructor(file: string | URL, options?: workerThreads.WorkerOptions) {
+      if (typeof file === 'string' && file.startsWith('blob:')) super(workerSource, { ...options, eval: true })
+      else super(file, options)
+      this.unref()
+    }
+
+    /** The pool's threads live as long as the backend; they must not keep a finished process alive. */
+    override ref(): void {}
+
+    override postMessage(message: unknown, transfer?: readonly workerThreads.TransferListItem[]): void {
+      const load = message as { cmd?: string; urlOrBlob?: unknown }
+      super.postMessage(load?.cmd === 'load' && typeof load.urlOrBlob !== 'string' ? { ...load, urlOrBlob: mainScript } : message, transfer)
+    }
+  }
+  ;(workerThreads as { Worker: typeof NodeWorker }).Worker = WasmWorker
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true)
+}
+
+/**
+ * The wasm build caps its thread pool at half the logical cores (for hyper-threading); on a
+ * two-core machine that is one thread. It reads the core count during initialisation only.
+ */
+function reportCoresForThreads(threads: number): () => void {
+  const cpus = os.cpus
+  const needed = 2 * threads
+  os.cpus = () => {
+    const real = cpus()
+    return real.length >= needed ? real : Array.from({ length: needed }, (_, index) => real[index % real.length]!)
+  }
+  return () => {
+    os.cpus = cpus
+  }
+}
