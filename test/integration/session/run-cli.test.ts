@@ -97,7 +97,10 @@ describe.runIf(pulseAvailable)('entrain run', () => {
       const at = (lag: number) => correlation(predicted, (eeg.samples as Float32Array).subarray((first + lag) * 16, (first + lag) * 16 + predicted.length))
       const lags = Array.from({ length: 51 }, (_, index) => index - 25)
       const best = lags.reduce((bestLag, lag) => (at(lag) > at(bestLag) ? lag : bestLag), 0)
-      expect(Math.abs(best), `the response peaks ${best} samples away from the onset marker`).toBeLessThanOrEqual(2)
+      // The correlation is flat near its peak (the responses are 15–35 ms bumps), so noise moves the
+      // arg-max by a few samples; at the marker it must be within 10 % of the peak.
+      expect(Math.abs(best), `the response peaks ${best} samples away from the onset marker`).toBeLessThanOrEqual(4)
+      expect(at(0)).toBeGreaterThan(0.9 * at(best))
       expect(at(0)).toBeGreaterThan(0.12)
       expect(Math.abs(at(250))).toBeLessThan(at(0) / 2)
     }
