@@ -50,11 +50,12 @@ export interface EngineStats {
 }
 
 export type EngineEvent =
-  | { kind: 'opened'; device: string; rate: number; channels: number; periodFrames: number; bufferFrames: number; format: string }
+  | { kind: 'opened'; device: string; rate: number; channels: number; periodFrames: number; bufferFrames: number; format: string; markerUid: string | null }
   /** The DAC clock has enough consistent estimates: requested times and markers are now exact. */
   | { kind: 'ready' }
   | { kind: 'scheduled'; playId: number; startFrame: number; endFrame: number }
-  | { kind: 'rejected'; playId: number; message: string }
+  /** `retry`: the requested time could not be kept (clock not known yet, or too soon); asking again later may work. */
+  | { kind: 'rejected'; playId: number; message: string; retry: boolean }
   | { kind: 'marker'; playId: number; marker: MarkerEvent }
   | { kind: 'underrun'; frame: number; during: string | null }
   /** One status estimate (sent when `reportEstimates` is on, for tests and the self-test). */

@@ -72,18 +72,18 @@ function run(): void {
     if (command.kind === 'report-estimates') reportEstimates = true
     else pending.push(command)
   })
-  send({ kind: 'opened', device: settings.device, rate: pcm.rate, channels: pcm.channels, periodFrames: pcm.periodFrames, bufferFrames: pcm.bufferFrames, format: pcm.format })
+  send({ kind: 'opened', device: settings.device, rate: pcm.rate, channels: pcm.channels, periodFrames: pcm.periodFrames, bufferFrames: pcm.bufferFrames, format: pcm.format, markerUid: markers?.uid ?? null })
 
   const earliest = () => written + safetyFrames(pcm.periodFrames)
 
   const schedule = (command: EngineCommand & { kind: 'play' }) => {
     let start: number
     if (command.at !== undefined) {
-      if (!clock.ready) return send({ kind: 'rejected', playId: command.playId, message: 'the device clock is not known yet; try again in a moment' })
+      if (!clock.ready) return send({ kind: 'rejected', playId: command.playId, message: 'the device clock is not known yet; try again in a moment', retry: true })
       start = Math.round(clock.frameAt(command.at))
       if (start < earliest()) {
         const late = ((earliest() - start) / pcm.rate) * 1000
-        return send({ kind: 'rejected', playId: command.playId, message: `requested time is ${late.toFixed(1)} ms too soon for the output buffer` })
+        return send({ kind: 'rejected', playId: command.playId, message: `requested time is ${late.toFixed(1)} ms too soon for the output buffer`, retry: true })
       }
     } else if (command.after !== undefined) {
       start = Math.max(timeline.endOfLast(), earliest()) + (command.gapFrames ?? 0)

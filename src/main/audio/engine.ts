@@ -1,3 +1,4 @@
+import os from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { EntrainError } from '../../shared/errors'
 import { workerFile } from '../paths'
@@ -27,9 +28,12 @@ export interface Playback {
   end: Promise<MarkerEvent>
 }
 
-/** The LSL source id of the engine's marker stream: stable, so that recorders recognise it across restarts. */
-export function markerSourceId(streamName: string): string {
-  return `entrain-audio-${streamName}`
+/**
+ * The LSL source id of the engine's marker stream: unique to this machine and process, so that a
+ * recorder never takes another Entrain's markers (two rooms of a lab, parallel tests) for its own.
+ */
+function markerSourceId(streamName: string): string {
+  return `entrain-audio-${os.hostname()}-${process.pid}-${streamName}`
 }
 
 export const engineDefaults = { device: 'default', rate: 48_000, channels: 2, periodFrames: 480, periods: 4, markerStream: 'EntrainMarkers' } as const
@@ -47,6 +51,8 @@ export class AudioEngine {
   private constructor(
     private readonly worker: Worker,
     readonly device: Extract<EngineEvent, { kind: 'opened' }>,
+    /** The marker stream's LSL source id (null: no stream). */
+    readonly markerSourceId: string | null,
   ) {
     this.closed = new Promise((resolve, reject) => {
       this.on((event) => event.kind === 'closed' && resolve(event.stats))
@@ -57,13 +63,14 @@ export class AudioEngine {
 
   static async open(options: EngineOptions = {}): Promise<AudioEngine> {
     const marker = options.markerStream === undefined ? { name: engineDefaults.markerStream } : options.markerStream
+    const markerStream = marker && { name: marker.name, sourceId: marker.sourceId ?? markerSourceId(marker.name) }
     const data: EngineWorkerData = {
       device: options.device ?? engineDefaults.device,
       rate: options.rate ?? engineDefaults.rate,
       channels: options.channels ?? engineDefaults.channels,
       periodFrames: options.periodFrames ?? engineDefaults.periodFrames,
       periods: options.periods ?? engineDefaults.periods,
-      markerStream: marker && { name: marker.name, sourceId: marker.sourceId ?? markerSourceId(marker.name) },
+      markerStream,
       waitForRecorderSeconds: options.waitForRecorderSeconds ?? 0,
     }
     const worker = new Worker(workerFile('audio-worker'), { workerData: data })
@@ -77,7 +84,7 @@ export class AudioEngine {
       worker.on('message', onMessage)
       worker.once('error', reject)
     })
-    const engine = new AudioEngine(worker, opened)
+    const engine = new AudioEngine(worker, opened, markerStream?.sourceId ?? null)
     worker.on('message', (event: EngineEvent) => {
       for (const listener of engine.listeners) listener(event)
     })
@@ -115,7 +122,7 @@ export class AudioEngine {
           resolve({ playId, startFrame: event.startFrame, endFrame: event.endFrame, onset, end })
         } else if (event.kind === 'rejected' && event.playId === playId) {
           off()
-          reject(new EntrainError('INVALID_INPUT', `cannot play ${stimulus.file}: ${event.message}`))
+          reject(new EntrainError(event.retry ? 'NOT_AVAILABLE' : 'INVALID_INPUT', `cannot play ${stimulus.file}: ${event.message}`, { retry: event.retry }))
         }
       })
     })

@@ -70,6 +70,7 @@ function bind(lib: koffi.IKoffiLib) {
     getSourceId: lib.func('const char *lsl_get_source_id(void *info)'),
     getHostname: lib.func('const char *lsl_get_hostname(void *info)'),
     getUid: lib.func('const char *lsl_get_uid(void *info)'),
+    getOutletInfo: lib.func('void *lsl_get_info(void *out)'),
     getCreatedAt: lib.func('double lsl_get_created_at(void *info)'),
     getDesc: lib.func('void *lsl_get_desc(void *info)'),
     appendChild: lib.func('void *lsl_append_child(void *e, const char *name)'),

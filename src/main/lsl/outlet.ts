@@ -8,6 +8,8 @@ export class Outlet {
   private handle: Pointer | null
   private readonly info: Pointer
   readonly description: OutletDescription
+  /** The stream's uid, which liblsl assigns anew to every outlet (a restarted source keeps its source id, not its uid). */
+  readonly uid: string
 
   constructor(description: OutletDescription, maxBufferedSeconds = 360) {
     this.description = description
@@ -15,6 +17,9 @@ export class Outlet {
     this.info = createStreamInfo(description)
     this.handle = fn.createOutlet(this.info, 0, maxBufferedSeconds)
     if (!this.handle) throw new EntrainError('INTERNAL', `liblsl could not create the outlet ${description.name}`)
+    const own = fn.getOutletInfo(this.handle)
+    this.uid = lsl().readString(fn.getUid(own))
+    fn.destroyStreamInfo(own)
   }
 
   /** Pushes `timestamps.length` samples; `values` is sample-major (or one string per channel per sample). */

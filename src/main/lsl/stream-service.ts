@@ -31,6 +31,8 @@ interface Entry {
   description: StreamDescription
   channels: ChannelInfo[]
   fullXml: string | null
+  /** Whether an inlet of this stream ever delivered its info: a later one means the stream returned. */
+  hadInfo: boolean
   online: boolean
   health: HealthTracker
   inlet: InletHandle | null
@@ -156,6 +158,15 @@ export class StreamService {
         entry.description = description
         this.startInlet(entry)
         changed = true
+      } else if (entry.description.uid !== description.uid) {
+        // The source restarted under the same identity before its old stream was forgotten: its
+        // old inlet is dead; a new one takes over and recorders re-attach when its info arrives.
+        this.goOffline(entry)
+        entry.description = description
+        // Not recordable until the new inlet's data connection is open.
+        entry.fullXml = null
+        this.startInlet(entry)
+        changed = true
       }
     }
     for (const entry of this.entries.values()) {
@@ -173,6 +184,7 @@ export class StreamService {
       description,
       channels: [],
       fullXml: null,
+      hadInfo: false,
       online: false,
       health: new HealthTracker(description.nominalSrate),
       inlet: null,
@@ -189,7 +201,8 @@ export class StreamService {
   private onInletMessage(entry: Entry, message: InletMessage): void {
     switch (message.kind) {
       case 'info': {
-        const returning = entry.fullXml !== null
+        const returning = entry.hadInfo
+        entry.hadInfo = true
         entry.fullXml = message.xml
         const parsed = parseStreamInfoXml(message.xml)
         entry.channels = parsed.channels ?? []

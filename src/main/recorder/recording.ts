@@ -86,7 +86,11 @@ export class Recording {
     recording.unsubscribe.push(
       service.on('resumed', (key) => {
         const stream = recording.streams.find((candidate) => candidate.key === key)
-        if (stream) void recording.connect(stream, 'resume')
+        if (!stream) return
+        // An attachment made to the new inlet before its info arrived is replaced, not doubled.
+        const previous = recording.attachments.get(key)
+        if (previous !== undefined) service.detach(key, previous)
+        void recording.connect(stream, 'resume')
       }),
     )
     return recording

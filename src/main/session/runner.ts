@@ -22,7 +22,7 @@ import { expectedDurationSeconds, realiseSequence, sessionSeed, type PlannedTria
 import type { Acquisition } from '../acquisition'
 import { appVersion } from '../app-info'
 import { decodeAudioFile } from '../audio/decode'
-import { engineDefaults, markerSourceId } from '../audio/engine'
+import { engineDefaults, type Playback } from '../audio/engine'
 import type { AudioService } from '../audio/service'
 import { Outlet } from '../lsl/outlet'
 import { loadStudy, type LoadedStudy } from '../study/load'
@@ -92,6 +92,8 @@ export class SessionRunner {
   private checks: PreflightCheck[] = []
   private recordedKeys: string[] = []
   private attempt: Attempt | null = null
+  /** An interruption asked for between two trial attempts, applied to the next one. */
+  private pendingInterruption: Interruption | null = null
   private current: { trial: PlannedTrial; phase: NonNullable<SessionStatus['phase']> | null } | null = null
   private asking: (SessionStatus['asking'] & { trial: number; answer: (value: number) => void }) | null = null
   private whenResumed: { promise: Promise<Resumption>; settle: (how: Resumption) => void } | null = null
@@ -147,8 +149,8 @@ export class SessionRunner {
     }
     const folder = await SessionFolder.lock(folderPath)
     const outlets = {
-      events: new Outlet({ ...sessionStreams.events, channelCount: 1, nominalSrate: 0, channelFormat: 'string', sourceId: `entrain-session-events-${os.hostname()}`, extra: { manufacturer: 'Entrain session runner' } }),
-      ratings: new Outlet({ ...sessionStreams.ratings, channelCount: 1, nominalSrate: 0, channelFormat: 'string', sourceId: `entrain-session-ratings-${os.hostname()}`, extra: { manufacturer: 'Entrain session runner' } }),
+      events: new Outlet({ ...sessionStreams.events, channelCount: 1, nominalSrate: 0, channelFormat: 'string', sourceId: `entrain-session-events-${os.hostname()}-${process.pid}`, extra: { manufacturer: 'Entrain session runner' } }),
+      ratings: new Outlet({ ...sessionStreams.ratings, channelCount: 1, nominalSrate: 0, channelFormat: 'string', sourceId: `entrain-session-ratings-${os.hostname()}-${process.pid}`, extra: { manufacturer: 'Entrain session runner' } }),
     }
     const now = new Date().toISOString()
     const record: SessionRecord = existing ?? {
@@ -198,22 +200,28 @@ export class SessionRunner {
       await checkStreams(acquisition.streams, study.devices.streams, wait),
       await checkAudio(audio),
     ]
-    // The session's own marker streams, the engine's markers and the simulator must be recordable.
-    const own = [this.outlets.events, this.outlets.ratings].map((outlet) => outlet.description.sourceId)
-    const engineSource = markerSourceId(engineDefaults.markerStream)
-    const simulator = acquisition.runningSimulator()?.outlet.description.sourceId
-    for (const source of [...own, engineSource, ...(this.options.simulate && simulator ? [simulator] : [])]) {
-      const found = await acquisition.streams.waitFor((stream) => stream.description.sourceId === source, wait)
-      if (!found) checks.push({ name: 'streams', ok: false, detail: `the stream ${source} did not appear on LSL within ${wait} s` })
+    // The session's own marker streams, the engine's markers and the simulator must be recordable:
+    // waited for by uid, since an earlier run's stream of the same source may still be listed.
+    const engine = await audio.readyEngine().catch(() => null)
+    const simulator = acquisition.runningSimulator()?.outlet
+    const mine = [
+      ...[this.outlets.events, this.outlets.ratings].map((outlet) => ({ name: outlet.description.name, sourceId: outlet.description.sourceId, uid: outlet.uid })),
+      ...(engine?.markerSourceId && engine.device.markerUid ? [{ name: engineDefaults.markerStream, sourceId: engine.markerSourceId, uid: engine.device.markerUid }] : []),
+      ...(this.options.simulate && simulator ? [{ name: simulator.description.name, sourceId: simulator.description.sourceId, uid: simulator.uid }] : []),
+    ]
+    for (const stream of mine) {
+      const found = await acquisition.streams.waitFor((candidate) => candidate.description.uid === stream.uid, wait)
+      if (!found) checks.push({ name: 'streams', ok: false, detail: `the stream ${stream.name} did not appear on LSL within ${wait} s` })
     }
     const online = acquisition.streams.list().filter((stream) => stream.online)
+    const ours = (source: string) => mine.some((stream) => stream.sourceId === source)
+    // Another Entrain's session and audio markers (another room, another process) are never ours.
+    const anotherEntrains = (source: string) => !ours(source) && /^entrain-(session|audio)-/.test(source)
     const wanted = (stream: StreamSummary) =>
-      own.includes(stream.description.sourceId) ||
-      stream.description.sourceId === engineSource ||
-      (this.options.simulate && stream.description.sourceId === simulator) ||
-      // Without required streams, everything online is recorded (as LabRecorder users usually do).
-      study.devices.streams.length === 0 ||
-      study.devices.streams.some((requirement) => matchesRequirement(stream, requirement))
+      ours(stream.description.sourceId) ||
+      (!anotherEntrains(stream.description.sourceId) &&
+        // Without required streams, everything online is recorded (as LabRecorder users usually do).
+        (study.devices.streams.length === 0 || study.devices.streams.some((requirement) => matchesRequirement(stream, requirement))))
     const recorded = online.filter(wanted)
     this.recordedKeys = recorded.map((stream) => stream.key)
     const remaining = this.record.sequence.filter((trial) => !this.record.trials.some((done) => done.index === trial.index))
@@ -246,7 +254,7 @@ export class SessionRunner {
   pause(): void {
     if (this.state !== 'running') throw new EntrainError('INVALID_INPUT', `the session is ${this.state}; only a running session can pause`)
     this.enterPause()
-    this.attempt?.controller.abort(new Interrupted('pause'))
+    this.interrupt('pause')
     this.announce()
   }
 
@@ -260,14 +268,14 @@ export class SessionRunner {
   /** Skips the trial under way (during a break: ends the break). While paused: skips the next trial. */
   skip(): void {
     if (this.state === 'paused') this.whenResumed?.settle('skip')
-    else if (this.state === 'running') this.attempt?.controller.abort(new Interrupted('skip'))
+    else if (this.state === 'running') this.interrupt('skip')
     else throw new EntrainError('INVALID_INPUT', `the session is ${this.state}; there is nothing to skip`)
   }
 
   /** Ends the session now; the recording and the files are finished properly, and it can be resumed later. */
   abort(): void {
     if (this.state === 'paused') this.whenResumed?.settle('abort')
-    else if (this.state === 'running') this.attempt?.controller.abort(new Interrupted('abort'))
+    else if (this.state === 'running') this.interrupt('abort')
     else throw new EntrainError('INVALID_INPUT', `the session is ${this.state}; there is nothing to abort`)
   }
 
@@ -323,6 +331,11 @@ export class SessionRunner {
     await this.folder.release()
   }
 
+  private interrupt(reason: Interruption): void {
+    if (this.attempt) this.attempt.controller.abort(new Interrupted(reason))
+    else this.pendingInterruption = reason
+  }
+
   private partPath(part: number): string {
     return this.folder.file(partFileName(part))
   }
@@ -348,7 +361,7 @@ export class SessionRunner {
     const file = this.partPath(part)
     await acquisition.startRecording(this.recordedKeys, file, (error) => {
       this.problem = `the recording stopped: ${error.message}`
-      this.attempt?.controller.abort(new Interrupted('fatal'))
+      this.interrupt('fatal')
       this.whenResumed?.settle('fatal')
     })
     const clockStart = this.env.clock()
@@ -390,6 +403,10 @@ export class SessionRunner {
   private async runTrial(trial: PlannedTrial): Promise<void> {
     for (;;) {
       if (this.whenResumed) {
+        if (this.pendingInterruption === 'pause') {
+          this.pendingInterruption = null
+          await this.commitSessionEvent(this.mark({ event: 'pause', trial: trial.index, stimulus: trial.stimulus }))
+        }
         const how = await this.whenResumed.promise
         this.whenResumed = null
         if (how === 'abort' || how === 'fatal') throw new Interrupted(how)
@@ -405,12 +422,17 @@ export class SessionRunner {
       const attempt: Attempt = { controller: new AbortController(), events: [], onset: null, ratings: {} }
       this.attempt = attempt
       this.current = { trial, phase: null }
+      if (this.pendingInterruption) attempt.controller.abort(new Interrupted(this.pendingInterruption))
+      this.pendingInterruption = null
       try {
         for (const step of this.steps(trial)) await this.runStep(step, trial, attempt)
+        // Done: a pause, skip or abort from now on applies to the next trial.
+        this.attempt = null
         attempt.events.push(this.mark({ event: 'trial_end', trial: trial.index, stimulus: trial.stimulus }))
         await this.commitTrial(trial, 'completed', attempt)
         return
       } catch (error) {
+        this.attempt = null
         const reason = error instanceof Interrupted ? error.reason : null
         if (reason === 'pause') {
           attempt.events.push(this.mark({ event: 'pause', trial: trial.index, stimulus: trial.stimulus }))
@@ -474,8 +496,20 @@ export class SessionRunner {
     this.prepared.delete(trial.stimulus)
     const engine = await this.env.audio.readyEngine()
     const file = path.resolve(this.loaded.folder, stimulus.file)
-    const at = this.env.clock() + stimulusLeadSeconds
-    const playback = await engine.play({ id: stimulus.id, file }, interleave(audio), { at })
+    const samples = interleave(audio)
+    // After an underrun the device clock is relearnt (about a second): until then no time can be kept.
+    let playback: Playback | null = null
+    let at = 0
+    for (const deadline = Date.now() + 3000; !playback; ) {
+      at = this.env.clock() + stimulusLeadSeconds
+      try {
+        playback = await engine.play({ id: stimulus.id, file }, samples, { at })
+      } catch (error) {
+        const retry = (toErrorInfo(error).details as { retry?: boolean } | undefined)?.retry === true
+        if (!retry || Date.now() > deadline) throw error
+        await sleep(0.1, attempt.controller.signal)
+      }
+    }
     this.env.acquisition.runningSimulator()?.hear(audio, at)
     const noteMarker = (marker: MarkerEvent | null) => {
       if (!marker) return
@@ -597,18 +631,20 @@ export class SessionRunner {
     await this.commitSessionEvent(this.mark({ event: 'session_end', status }))
     await this.stopRecording()
     this.record.status = status
-    this.state = status
     await this.save()
+    this.state = status
+    this.announce()
     await this.log('info', `session ${status}: ${this.record.trials.filter((trial) => trial.status === 'completed').length} of ${this.record.sequence.length} trials completed`)
   }
 
   private async fail(error: unknown): Promise<void> {
     this.problem ??= toErrorInfo(error).message
-    this.state = 'failed'
     await this.log('error', `the session stopped: ${this.problem}; it can be resumed`)
     await this.stopRecording().catch(() => {})
     this.record.status = 'paused'
     await this.save().catch(() => {})
+    this.state = 'failed'
+    this.announce()
   }
 
   /** Waits until the recorder has written every marker this session published, then stops it. */

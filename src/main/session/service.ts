@@ -30,7 +30,8 @@ export class SessionService {
         const folder = path.join(root, subject.name, session.name)
         const record = await readSessionRecord(folder).catch(() => null)
         if (!record) continue
-        const busy = this.runner?.sessionFolder === folder || (await lockHolder(folder)) !== null
+        const runningHere = this.runner?.sessionFolder === folder && ['ready', 'running', 'paused'].includes(this.runner.status().state)
+        const busy = runningHere || (await lockHolder(folder)) !== null
         found.push({
           folder,
           participant: record.participant,

@@ -75,7 +75,10 @@ describe.runIf(pulseAvailable)('entrain run', () => {
       expect(row.stim_file).toBe(`stimuli/${record.sequence[index]!.stimulus}.wav`)
       // 8 s tunes, unless the output ran dry (the machine overloaded), which the offset marker and the log report.
       const offset = markers.find((marker) => marker.event === 'stimulus_offset' && marker.time > Number(row.onset) + clockStart)
-      expect(Number(row.duration), JSON.stringify(offset)).toBeCloseTo(8, 2)
+      if (offset && 'underruns' in offset && offset.underruns) {
+        expect(Number(row.duration)).toBeGreaterThan(8)
+        expect(log.some((line) => line.level === 'warn' && line.message.includes('underrun'))).toBe(true)
+      } else expect(Number(row.duration), JSON.stringify(offset)).toBeCloseTo(8, 2)
       expect(Number(row.valence)).toBe(record.trials[index]!.ratings.valence)
     })
     expect(log.some((line) => line.message === 'session completed')).toBe(true)
