@@ -20,11 +20,20 @@ function watchConsole(page: Page): string[] {
   return problems
 }
 
-// A failed test keeps the dashboard's session log beside its report: it says why trials went wrong.
+// A failed test keeps the dashboard's session log beside its report (it says why trials went
+// wrong) and closes its session, which would otherwise hold the host's one session for the next test.
 test.afterEach(async ({ page }, testInfo) => {
   if (testInfo.status === testInfo.expectedStatus) return
   const lines = await page.getByTestId('session-log').locator('li').allTextContents().catch(() => [])
   await testInfo.attach('session log', { body: lines.join('\n'), contentType: 'text/plain' })
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        const socket = new WebSocket(`ws://${location.host}/ws`)
+        socket.onopen = () => socket.send(JSON.stringify({ type: 'request', id: 1, name: 'session.close', input: {} }))
+        socket.onmessage = resolve
+      }),
+  )
 })
 
 test.beforeAll(async () => {
@@ -136,10 +145,10 @@ test('a participant answers in the participant page while the experimenter pause
   await expect(screen).toHaveText('Thank you')
   await expect(page.getByTestId('session-summary-trials')).toContainText('3 of 4 trials completed, 1 skipped')
 
-  // session.json has the answers as pressed and the skipped trial; the XDF's ratings stream agrees.
+  // session.json has the answers as pressed and the skipped trial; events.tsv and the XDF's ratings stream agree.
   const folder = path.join(studyFolder(), 'sessions', 'sub-02', 'ses-01')
   await expect(page.getByTestId('session-folder')).toHaveText(folder)
-  const { record, parts } = await readSession(folder)
+  const { record, events, parts } = await readSession(folder)
   expect(record).toMatchObject({ participant: '02', simulated: false, status: 'completed' })
   expect(record.trials.map(({ index, status, ratings }) => ({ index, status, ratings }))).toEqual([
     { index: 0, status: 'completed', ratings: { valence: 7, groove: 4 } },
@@ -151,7 +160,7 @@ test('a participant answers in the participant page while the experimenter pause
   expect(kinds('pause')).toEqual([1])
   expect(kinds('resume')).toEqual([1])
   expect(kinds('skip')).toEqual([2])
-  const answers = markersOf(parts[0]!, 1).flatMap((marker) => (marker.event === 'response' ? [[marker.trial, marker.scale, marker.value]] : []))
+  const answers = events.flatMap((row) => (row.trial_type === 'response' ? [[Number(row.trial), row.scale, Number(row.value)]] : []))
   expect(answers).toEqual([
     [0, 'valence', 7],
     [0, 'groove', 4],
@@ -160,6 +169,8 @@ test('a participant answers in the participant page while the experimenter pause
     [3, 'valence', 9],
     [3, 'groove', 5],
   ])
+  const recorded = markersOf(parts[0]!, 1).flatMap((marker) => (marker.event === 'response' ? [[marker.trial, marker.scale, marker.value]] : []))
+  expect(recorded).toEqual(answers)
 
   await page.getByRole('button', { name: 'Close' }).click()
   await expect(screen).toHaveAttribute('data-screen', 'wait')
