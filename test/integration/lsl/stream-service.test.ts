@@ -65,7 +65,7 @@ describe('stream service', () => {
     }
   })
 
-  it('switches once to a source that restarted under its source id, and the old inlet’s end leaves the new one alone', async () => {
+  it('switches once to a newer stream under the same source id, and the replaced inlet’s end leaves the new one alone', async () => {
     const name = uniqueName('markers')
     const description = { name, type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' as const, sourceId: name }
     const first = new Outlet(description)
@@ -77,13 +77,13 @@ describe('stream service', () => {
     service.on('resumed', (resumed) => resumed === key && events.push('resumed'))
     service.on('chunk', (chunk) => chunk.key === key && (samples += chunk.timestamps.length))
 
-    // Restarted before the resolver forgets the old stream, as a session's marker outlet is.
-    first.close()
+    // A source restarted under its source id while its old stream is still listed (as a session's
+    // marker outlet after another session): the service stops the old inlet and opens one on the new
+    // stream. Keeping the old outlet open makes that switch, and the old inlet's end, certain.
     const second = new Outlet(description)
     try {
       await until(() => service.get(key)?.description.uid === second.uid && service.get(key)!.online && service.fullXml(key) !== null, 10, 'the new stream')
-      // Time for the replaced inlet to end and report it.
-      await new Promise((resolve) => setTimeout(resolve, 3000))
+      await new Promise((resolve) => setTimeout(resolve, 2000))
       expect(service.get(key)).toMatchObject({ online: true, description: { uid: second.uid } })
       expect(events).toEqual(['offline', 'resumed'])
       for (let index = 0; index < 5; index++) second.push([`marker ${index}`], Float64Array.of(localClock()))
@@ -92,6 +92,7 @@ describe('stream service', () => {
       expect(samples).toBe(5)
     } finally {
       second.close()
+      first.close()
     }
   })
 })
