@@ -3,4 +3,6 @@ import App from './App.vue'
 import { router } from './router'
 import './styles.css'
 
-createApp(App).use(router).mount('#app')
+const app = createApp(App).use(router)
+// The first route decides whether the app shell (and the state it loads) is there at all.
+void router.isReady().then(() => app.mount('#app'))

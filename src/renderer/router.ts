@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
 import DevicesView from './views/DevicesView.vue'
 import ModelsView from './views/ModelsView.vue'
+import ParticipantView from './views/ParticipantView.vue'
 import RecordingsView from './views/RecordingsView.vue'
 import SessionView from './views/SessionView.vue'
 import StudyView from './views/StudyView.vue'
@@ -19,5 +20,17 @@ export const views = [
 export const router = createRouter({
   // Hash history works from file:// in Electron and over http in the browser test host alike.
   history: createWebHashHistory(),
-  routes: [{ path: '/', redirect: '/study' }, ...views],
+  routes: [
+    { path: '/', redirect: '/study' },
+    ...views,
+    // What the participant sees, on their own screen: no navigation, no app shell (meta.bare).
+    { path: '/participant', component: ParticipantView, meta: { bare: true } },
+  ],
 })
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Shown alone, without the app's navigation, bars and the state they load. */
+    bare?: boolean
+  }
+}

@@ -213,6 +213,8 @@ export interface SessionSummary {
   participant: string
   session: number
   status: SessionRecord['status']
+  /** Run with the simulated participant (a resume must be too). */
+  simulated: boolean
   completed: number
   total: number
   updatedAt: string
@@ -398,10 +400,10 @@ export const requests = {
   /** Lets go of a prepared or finished session (its folder lock, devices it started). */
   'session.close': request<{ closed: boolean }>()(noInput),
   'session.status': request<SessionStatus | null>()(noInput),
-  /** The participant's answer to the scale being asked (for trial `trial`, so a late click cannot land on the next one). */
   'session.participantWindow': request<ParticipantWindowStatus>()(noInput),
   /** Opens the participant window full-screen on a display (null: closes it). */
   'session.showParticipant': request<ParticipantWindowStatus>()(z.object({ display: z.number().int().nullable() }).strict()),
+  /** The participant's answer to the scale being asked (for trial `trial`, so a late click cannot land on the next one). */
   'session.respond': request<SessionStatus>()(
     z.object({ trial: z.number().int().min(0), scale: z.string().min(1).max(100), value: z.number() }).strict(),
   ),

@@ -81,3 +81,14 @@ function standardDeviation(values: number[]): number {
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length
   return Math.sqrt(values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1))
 }
+
+/**
+ * The dot beside a stream: off when it is offline, a warning when its measured rate is more than
+ * 5 % from the nominal one or samples went missing, otherwise ok.
+ */
+export function healthLevel(online: boolean, nominalSrate: number, health: StreamHealth): 'ok' | 'warn' | 'off' {
+  if (!online) return 'off'
+  const { measuredRate } = health
+  if (nominalSrate > 0 && measuredRate !== null && Math.abs(measuredRate - nominalSrate) / nominalSrate > 0.05) return 'warn'
+  return health.gaps > 0 ? 'warn' : 'ok'
+}

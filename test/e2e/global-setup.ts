@@ -33,6 +33,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await writeEditorStudyTones(tonesDir)
   process.env.ENTRAIN_E2E_TONES = tonesDir
   process.env.ENTRAIN_E2E_EDITOR_STUDY = path.join(root, 'studies', 'two-tones')
+  // Where the participant-page spec writes the study it runs.
+  process.env.ENTRAIN_E2E_PARTICIPANT_STUDY = path.join(root, 'studies', 'listening')
   // A private PulseAudio null sink is the audio device, where the machine has PulseAudio.
   const pulse = pulseAvailable ? await startPulse() : null
   if (pulse) process.env.ENTRAIN_E2E_PULSE = pulse.server

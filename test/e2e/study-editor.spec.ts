@@ -3,8 +3,12 @@ import { copyFile, readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { loadStudy } from '../../src/main/study/load'
 import { editorStudy } from '../support/editor-study'
+import { markersOf, readSession } from '../support/session'
 
 const screenshots = path.join(__dirname, '..', '..', 'test-results', 'screenshots')
+
+// The second test runs the study the first one built.
+test.describe.configure({ mode: 'serial' })
 
 test('builds a two-stimulus study in the editor: stimuli, phases, a block, a problem fixed, the plan, saved', async ({ page }) => {
   const problems: string[] = []
@@ -127,5 +131,73 @@ test('builds a two-stimulus study in the editor: stimuli, phases, a block, a pro
   await page.getByRole('button', { name: 'Overwrite it with this version' }).click()
   await expect(page.getByTestId('save-status')).toHaveText('Saved')
   expect(JSON.parse(await readFile(studyFile, 'utf8'))).toMatchObject({ name: 'two-tones', description: 'Two tones, each rated for valence.' })
+  expect(problems).toEqual([])
+})
+
+test('runs the saved study with the simulated participant from the Session view, watching its progress', async ({ page }) => {
+  test.skip(!process.env.ENTRAIN_E2E_PULSE, 'no PulseAudio on this machine to play the stimuli into (CI installs it)')
+  const problems: string[] = []
+  page.on('pageerror', (error) => problems.push(error.message))
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()))
+  const folder = path.join(editorStudy.folder(), 'sessions', 'sub-01', 'ses-01')
+  await page.goto(process.env.ENTRAIN_E2E_URL!)
+  await expect(page.getByTestId('current-study')).toHaveText('Study: two-tones')
+  await page.keyboard.press('Control+3')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Session')
+
+  // Participant 01, simulated; the pre-flight check passes every check.
+  await page.getByLabel('Participant', { exact: true }).fill('01')
+  await page.getByLabel('Simulated participant').check()
+  await page.getByRole('button', { name: 'Run pre-flight check' }).click()
+  const checks = page.getByTestId('preflight').locator('li')
+  await expect(checks.first()).toBeVisible({ timeout: 20_000 })
+  await expect(page.getByTestId('preflight').locator('li.fail')).toHaveCount(0)
+  expect(new Set(await checks.evaluateAll((items) => items.map((item) => item.getAttribute('data-check'))))).toEqual(new Set(['study', 'folder', 'streams', 'audio', 'disk']))
+  await expect(page.getByTestId('preflight').locator('[data-check="study"]')).toContainText(`two-tones: ${editorStudy.trialsPerSession} trials, 0 done`)
+  await page.screenshot({ path: path.join(screenshots, 'session-preflight.png'), fullPage: true })
+
+  // Start: the dashboard follows the trials one by one.
+  await page.getByTestId('session-start').click()
+  const progress = page.getByTestId('session-progress')
+  await expect(progress).toHaveText(/^0 of 4 trials done/)
+  await expect(page.getByTestId('session-streams').locator('tr[data-stream="EntrainSimulator"]')).toBeVisible()
+  await expect(page.getByTestId('session-streams').locator('tr[data-stream="EntrainMarkers"]')).toBeVisible()
+  await expect(page.getByTestId('session-recording')).toContainText(path.join(folder, 'recording.xdf'))
+  await expect(page.getByTestId('session-signals').getByTestId('viewer-stats')).toContainText('fps', { timeout: 10_000 })
+  await expect(progress).toHaveText(/^1 of 4 trials done \(1 completed, 0 skipped\)/, { timeout: 15_000 })
+  await expect(page.getByRole('progressbar', { name: 'Trials done' })).toHaveAttribute('aria-valuenow', '1')
+  await expect(page.getByTestId('session-log')).toContainText('trial 1: stimulus onset')
+  await expect(page.getByTestId('session-log')).toContainText(/trial 1: valence = \d after/)
+  await expect(progress).toHaveText(/^2 of 4 trials done/, { timeout: 15_000 })
+  await expect(page.getByTestId('session-trial')).toContainText('3 of 4')
+  await page.screenshot({ path: path.join(screenshots, 'session-running.png'), fullPage: true })
+  await expect(progress).toHaveText(/^3 of 4 trials done/, { timeout: 15_000 })
+  await expect(page.getByTestId('session-next')).toHaveText('this is the last trial')
+
+  // The end: a summary with the session folder.
+  await expect(page.getByTestId('session-summary')).toBeVisible({ timeout: 15_000 })
+  await expect(page.getByTestId('session-summary')).toContainText('Session completed')
+  await expect(page.getByTestId('session-summary-trials')).toContainText('4 of 4 trials completed, 0 skipped')
+  await expect(page.getByTestId('session-folder')).toHaveText(folder)
+  await expect(page.getByTestId('session-log')).toContainText('session completed: 4 of 4 trials completed')
+  await page.screenshot({ path: path.join(screenshots, 'session-completed.png'), fullPage: true })
+
+  // On disk: session.json complete, one stimulus_onset per trial in events.tsv and in the XDF.
+  const { record, events, parts } = await readSession(folder)
+  expect(record).toMatchObject({ participant: '01', session: 1, simulated: true, status: 'completed' })
+  expect(record.trials.map((trial) => [trial.index, trial.status])).toEqual([0, 1, 2, 3].map((index) => [index, 'completed']))
+  for (const trial of record.trials) expect(Object.keys(trial.ratings)).toEqual(['valence'])
+  const onsets = events.filter((row) => row.trial_type === 'stimulus_onset')
+  expect(onsets.map((row) => row.stimulus)).toEqual(record.sequence.map((trial) => trial.stimulus))
+  expect(onsets.map((row) => Number(row.valence))).toEqual(record.trials.map((trial) => trial.ratings.valence))
+  expect(markersOf(parts[0]!, 1).filter((marker) => marker.event === 'stimulus_onset')).toHaveLength(editorStudy.trialsPerSession)
+
+  // Close: the session is listed, finished, and cannot be resumed.
+  await page.getByRole('button', { name: 'Close' }).click()
+  const listed = page.getByTestId('session-list').locator('tbody tr')
+  await expect(listed).toHaveCount(1)
+  await expect(listed).toContainText('completed')
+  await expect(listed).toContainText('4 of 4')
+  await expect(listed.getByRole('button')).toHaveCount(0)
   expect(problems).toEqual([])
 })

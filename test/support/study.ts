@@ -1,3 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { synthesizeTune } from '../../src/shared/audio/synth'
+import { encodeWav } from '../../src/shared/audio/wav'
 import type { StudyInput } from '../../src/shared/study/schema'
 
 /** A small valid study; tests change one thing at a time. */
@@ -26,13 +30,9 @@ export function exampleStudy(): StudyInput {
 
 /**
  * A runnable study in `folder` that takes seconds, not minutes: `count` one-second tunes, a short
- * fixation, the stimulus, one rating and a short rest.
+ * fixation, the stimulus, one rating and a short rest; `changes` replace parts of it.
  */
-export async function writeQuickStudy(folder: string, count = 4): Promise<string> {
-  const { mkdir, writeFile } = await import('node:fs/promises')
-  const path = await import('node:path')
-  const { encodeWav } = await import('../../src/shared/audio/wav')
-  const { synthesizeTune } = await import('../../src/shared/audio/synth')
+export async function writeQuickStudy(folder: string, count = 4, changes: Partial<StudyInput> = {}): Promise<string> {
   await mkdir(path.join(folder, 'stimuli'), { recursive: true })
   const stimuli = []
   for (let index = 0; index < count; index++) {
@@ -49,6 +49,7 @@ export async function writeQuickStudy(folder: string, count = 4): Promise<string
     blocks: [{ id: 'main', stimuli: 'all', order: 'random' }],
     seed: 5,
     devices: { streams: [{ type: 'EEG' }] },
+    ...changes,
   }
   const file = path.join(folder, 'study.json')
   await writeFile(file, JSON.stringify(study, null, 2))

@@ -202,7 +202,12 @@ export class StreamService {
   private startInlet(entry: Entry): void {
     entry.online = true
     entry.reached = false
-    entry.inlet = new InletHandle(entry.description.uid, (message) => this.onInletMessage(entry, message))
+    const inlet: InletHandle = new InletHandle(entry.description.uid, (message) => {
+      // A replaced inlet's last messages (its end on being stopped, a late info) belong to the past:
+      // handled, they would take its successor offline or re-attach recorders a second time.
+      if (entry.inlet === inlet) this.onInletMessage(entry, message)
+    })
+    entry.inlet = inlet
   }
 
   private onInletMessage(entry: Entry, message: InletMessage): void {

@@ -31,6 +31,7 @@ export class SessionService {
         participant: record.participant,
         session: record.session,
         status: record.status,
+        simulated: record.simulated,
         completed: record.trials.length,
         total: record.sequence.length,
         updatedAt: record.updatedAt,

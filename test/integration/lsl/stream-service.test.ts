@@ -64,4 +64,35 @@ describe('stream service', () => {
       outlet.close()
     }
   })
+
+  it('switches once to a newer stream under the same source id, and the replaced inlet’s end leaves the new one alone', async () => {
+    const name = uniqueName('markers')
+    const description = { name, type: 'Markers', channelCount: 1, nominalSrate: 0, channelFormat: 'string' as const, sourceId: name }
+    const first = new Outlet(description)
+    const found = await service.waitFor((stream) => stream.description.name === name, 5)
+    const key = found!.key
+    const events: string[] = []
+    let samples = 0
+    service.on('offline', (offline) => offline === key && events.push('offline'))
+    service.on('resumed', (resumed) => resumed === key && events.push('resumed'))
+    service.on('chunk', (chunk) => chunk.key === key && (samples += chunk.timestamps.length))
+
+    // A source restarted under its source id while its old stream is still listed (as a session's
+    // marker outlet after another session): the service stops the old inlet and opens one on the new
+    // stream. Keeping the old outlet open makes that switch, and the old inlet's end, certain.
+    const second = new Outlet(description)
+    try {
+      await until(() => service.get(key)?.description.uid === second.uid && service.get(key)!.online && service.fullXml(key) !== null, 10, 'the new stream')
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      expect(service.get(key)).toMatchObject({ online: true, description: { uid: second.uid } })
+      expect(events).toEqual(['offline', 'resumed'])
+      for (let index = 0; index < 5; index++) second.push([`marker ${index}`], Float64Array.of(localClock()))
+      await until(() => samples >= 5, 5, 'the markers')
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      expect(samples).toBe(5)
+    } finally {
+      second.close()
+      first.close()
+    }
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { gapThreshold, HealthTracker } from '../../../src/shared/stream-health'
+import { gapThreshold, HealthTracker, healthLevel, type StreamHealth } from '../../../src/shared/stream-health'
 
 const regular = (start: number, count: number, rate: number) => Float64Array.from({ length: count }, (_, index) => start + index / rate)
 
@@ -38,5 +38,34 @@ describe('HealthTracker', () => {
     tracker.addOffset(0.003)
     expect(tracker.snapshot()).toMatchObject({ clockOffset: 0.003 })
     expect(tracker.snapshot().clockOffsetSpread).toBeCloseTo(Math.SQRT2 * 0.001, 9)
+  })
+})
+
+describe('healthLevel', () => {
+  const health = (measuredRate: number | null, gaps = 0): StreamHealth => ({
+    samplesReceived: 100,
+    measuredRate,
+    gaps,
+    gapSeconds: gaps,
+    lastTimestamp: 1,
+    clockOffset: null,
+    clockOffsetSpread: null,
+  })
+
+  it('is off for an offline stream, whatever its numbers', () => {
+    expect(healthLevel(false, 250, health(250))).toBe('off')
+  })
+
+  it('warns when the measured rate is more than 5 % from the nominal rate, or samples went missing', () => {
+    expect(healthLevel(true, 250, health(250))).toBe('ok')
+    expect(healthLevel(true, 250, health(238))).toBe('ok')
+    expect(healthLevel(true, 250, health(235))).toBe('warn')
+    expect(healthLevel(true, 250, health(270))).toBe('warn')
+    expect(healthLevel(true, 250, health(250, 1))).toBe('warn')
+  })
+
+  it('judges irregular streams and streams without a measured rate yet by their gaps only', () => {
+    expect(healthLevel(true, 0, health(3))).toBe('ok')
+    expect(healthLevel(true, 250, health(null))).toBe('ok')
   })
 })
