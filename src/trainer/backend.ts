@@ -15,6 +15,8 @@ import os from 'node:os'
 import workerThreads from 'node:worker_threads'
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
+// Under Node, tfjs-core's gradients are registered by tfjs-layers' bundle, not by tfjs-core's.
+import '@tensorflow/tfjs-layers'
 import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'

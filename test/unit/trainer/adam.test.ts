@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { FusedAdam } from '../../../src/trainer/adam'
 import { selectBackend } from '../../../src/trainer/backend'

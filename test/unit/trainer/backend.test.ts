@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module'
 import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-layers'
 import { describe, expect, it } from 'vitest'
 import { selectBackend } from '../../../src/trainer/backend'
 

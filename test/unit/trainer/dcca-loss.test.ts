@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core'
-import '@tensorflow/tfjs-layers'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { dccaObjective, dccaObjectives } from '../../../src/shared/dcca'
 import { matrix } from '../../../src/shared/linalg'
