@@ -80,8 +80,10 @@ describe('entrain record', () => {
     const pair = async (index: number) => {
       const name = uniqueName(`pair${index}`)
       const producer = startCli(['simulate', '--name', name, '--duration', '4', '--channels', '4'])
+      // Listen for the producer's exit now: under load it may end before the consumer does.
+      const producerExit = exitOf(producer)
       const consumer = await runCli(['record', '--stream', name, '--out', path.join(dir, `${index}.xdf`), '--duration', '1'])
-      const produced = await exitOf(producer)
+      const produced = await producerExit
       return { consumer: { code: consumer.code, stderr: consumer.stderr }, producer: produced }
     }
     const results = []
