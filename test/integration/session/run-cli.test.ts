@@ -8,28 +8,10 @@ import { repoRoot, runCli } from '../../support/cli'
 import { pulseAvailable, startPulse, type TestPulse } from '../../support/pulse'
 import { markersOf, readSession, rowType } from '../../support/session'
 import { useTempDirs } from '../../support/temp-dir'
+import { correlation } from '../../support/stats'
 
 const tempDir = useTempDirs()
 const demo = path.join(repoRoot, 'resources', 'demo', 'study.json')
-
-/** Pearson correlation of two equally long series. */
-function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let meanA = 0
-  let meanB = 0
-  for (let i = 0; i < a.length; i++) {
-    meanA += a[i]! / a.length
-    meanB += b[i]! / b.length
-  }
-  let ab = 0
-  let aa = 0
-  let bb = 0
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i]! - meanA) * (b[i]! - meanB)
-    aa += (a[i]! - meanA) ** 2
-    bb += (b[i]! - meanB) ** 2
-  }
-  return ab / Math.sqrt(aa * bb)
-}
 
 describe.runIf(pulseAvailable)('entrain run', () => {
   let pulse: TestPulse

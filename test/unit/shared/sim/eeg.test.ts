@@ -3,6 +3,7 @@ import { butterworthLowpassSections, filtfilt } from '../../../../src/shared/dsp
 import { welchPsd, type PowerSpectrum } from '../../../../src/shared/dsp/welch'
 import { createEegSimulator, type EegSimulatorOptions } from '../../../../src/shared/sim/eeg'
 import { defaultEegLabels } from '../../../../src/shared/sim/montage'
+import { correlation } from '../../../support/stats'
 
 const sampleRate = 250
 const labels = defaultEegLabels(16)
@@ -40,20 +41,6 @@ function peak({ frequencies, power }: PowerSpectrum, low: number, high: number):
 function rms(values: Float64Array): number {
   const mean = values.reduce((sum, x) => sum + x, 0) / values.length
   return Math.sqrt(values.reduce((sum, x) => sum + (x - mean) ** 2, 0) / values.length)
-}
-
-function correlation(a: Float64Array, b: Float64Array): number {
-  const ma = a.reduce((sum, x) => sum + x, 0) / a.length
-  const mb = b.reduce((sum, x) => sum + x, 0) / b.length
-  let ab = 0
-  let aa = 0
-  let bb = 0
-  for (let i = 0; i < a.length; i++) {
-    ab += (a[i]! - ma) * (b[i]! - mb)
-    aa += (a[i]! - ma) ** 2
-    bb += (b[i]! - mb) ** 2
-  }
-  return ab / Math.sqrt(aa * bb)
 }
 
 /** Slow positive excursions beyond `threshold` µV: separate events once the signal falls back below half of it. */
