@@ -4,6 +4,7 @@ import { appCommand } from './commands/app'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { doctorCommand } from './commands/doctor'
+import { exportCommand } from './commands/export'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
 import { runSessionCommand } from './commands/run'
@@ -18,6 +19,7 @@ export const commands: Command[] = [
   audioCommand,
   audioSelftestCommand,
   doctorCommand,
+  exportCommand,
   playCommand,
   recordCommand,
   runSessionCommand,
