@@ -7,6 +7,7 @@ import { demoStudyDir } from './paths'
 import { AudioService } from './audio/service'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { localClock } from './lsl/bindings'
+import { RecordingsService } from './recordings/service'
 import { SessionService } from './session/service'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
@@ -36,6 +37,7 @@ export interface Services {
   acquisition: Acquisition
   audio: AudioService
   sessions: SessionService
+  recordings: RecordingsService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -53,6 +55,7 @@ export async function createServices(host: Host): Promise<Services> {
   acquisition.start()
   const audio = new AudioService(events, host.dataDir)
   const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
+  const recordings = new RecordingsService(events)
 
   const dispatch = createDispatch(
     {
@@ -126,6 +129,12 @@ export async function createServices(host: Host): Promise<Services> {
         return host.participantWindow.show(display)
       },
       'session.respond': async ({ trial, scale, value }) => sessions.respond(trial, scale, value),
+      'recordings.open': async ({ path }) => recordings.open(path),
+      'recordings.window': async (input) => recordings.window(input),
+      'recordings.epochs': async (input) => recordings.epochs(input),
+      'recordings.spectra': async (input) => recordings.spectra(input),
+      'recordings.export': async (input) => recordings.exportRecording(input),
+      'recordings.exportBids': async (input) => recordings.exportBids(input),
     },
     log,
   )
@@ -137,7 +146,9 @@ export async function createServices(host: Host): Promise<Services> {
     acquisition,
     audio,
     sessions,
+    recordings,
     close: async () => {
+      await recordings.close()
       await sessions.close()
       await audio.close()
       await acquisition.close()

@@ -1,3 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { synthesizeTune } from '../../src/shared/audio/synth'
+import { encodeWav } from '../../src/shared/audio/wav'
 import type { StudyInput } from '../../src/shared/study/schema'
 
 /** A small valid study; tests change one thing at a time. */
@@ -29,10 +33,6 @@ export function exampleStudy(): StudyInput {
  * fixation, the stimulus, one rating and a short rest.
  */
 export async function writeQuickStudy(folder: string, count = 4): Promise<string> {
-  const { mkdir, writeFile } = await import('node:fs/promises')
-  const path = await import('node:path')
-  const { encodeWav } = await import('../../src/shared/audio/wav')
-  const { synthesizeTune } = await import('../../src/shared/audio/synth')
   await mkdir(path.join(folder, 'stimuli'), { recursive: true })
   const stimuli = []
   for (let index = 0; index < count; index++) {
