@@ -20,7 +20,7 @@ import { readStudyFile, studyProblems } from '../study/load'
 import { XdfFile } from '../xdf/xdf-file'
 import { writeBrainVision } from './brainvision'
 import { prepareEmptyFolder, type ExportProgress } from './output'
-import { prepareRecording } from './recording'
+import { placeTime, prepareRecording } from './recording'
 
 export interface BidsOptions {
   /** Mains frequency where the data were recorded (PowerLineFrequency); 'n/a' when unknown. */
@@ -134,13 +134,20 @@ export async function exportBids(studyFolder: string, out: string, options: Bids
             }),
           ),
         )
-        const events = record.events.filter((event) => event.part === part.part)
+        // Each event's time moves onto the exported samples' regular timeline (its nearest sample,
+        // plus how far it lies from it), so onsets agree with the .vmrk positions despite jitter.
+        const first = recording.stream.firstTimestamp
+        const events = []
+        for (const event of record.events.filter((candidate) => candidate.part === part.part)) {
+          const placed = await placeTime(xdf, recording.stream, recording.rate, event.time)
+          events.push(placed ? { ...event, time: first + placed.onset } : event)
+        }
         for (const event of events) if ('stimulus' in event && stimulusPath.has(event.stimulus)) usedStimuli.add(event.stimulus)
         await fs.writeFile(
           path.join(out, names.folder, `${names.stem}_events.tsv`),
           eventsTsv(events, {
             // BIDS onsets count from the first sample of the data file.
-            partStart: () => recording.stream.firstTimestamp,
+            partStart: () => first,
             partFile: () => path.basename(written.files.header),
             blockOf: (index) => record.sequence[index]?.block ?? '',
             stimulusFile: (id) => stimulusPath.get(id) ?? '',

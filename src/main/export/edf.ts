@@ -21,7 +21,7 @@ export async function writeEdf(recording: RecordingToExport, file: string, patie
   const { xdf, stream, channels } = recording
   const ranges = await measureRanges(recording, (fraction, detail) => onProgress?.(fraction / 2, detail))
   const signals = channels.map((channel, c) => edfSignal(channel, ranges.min[c]!, ranges.max[c]!))
-  const annotations = recording.markers.map((marker) => ({ onset: marker.sample / recording.rate, text: marker.label }))
+  const annotations = recording.markers.map((marker) => ({ onset: marker.onset, text: marker.label }))
   const layout = edfLayout(recording.rate, stream.sampleCount, annotations)
   const annotationOf = edfAnnotationRecords(layout, annotations)
   const output = await OutputFile.create(file)

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import { EntrainError } from '../../shared/errors'
 import { ChannelRanges, exportChannels, type ExportChannel } from '../../shared/export/channels'
-import { describeMarker, sampleOf, type ExportMarker, type SampleClock } from '../../shared/export/markers'
+import { describeMarker, type ExportMarker } from '../../shared/export/markers'
 import type { XdfFile, XdfFileStream } from '../xdf/xdf-file'
 import type { ExportProgress } from './output'
 
@@ -15,12 +15,26 @@ export interface RecordingToExport {
   channels: ExportChannel[]
   /** The rate the export declares: the nominal rate (the effective one for an irregular stream). */
   rate: number
-  clock: SampleClock
   /** Markers on the stream's samples, in time order. */
-  markers: (ExportMarker & { sample: number })[]
+  markers: (ExportMarker & PlacedTime)[]
   /** Markers before the first or after the last sample of the stream. */
   markersOutside: number
   start: Date
+}
+
+/**
+ * A time placed in the exported signal: `sample` is the sample whose timestamp is nearest, `onset`
+ * the seconds from the first sample in the export's timeline (sample / rate, plus how far the time
+ * lies from that sample's timestamp), so onsets and sample positions always agree.
+ */
+export interface PlacedTime {
+  sample: number
+  onset: number
+}
+
+export async function placeTime(xdf: XdfFile, stream: XdfFileStream, rate: number, time: number): Promise<PlacedTime | null> {
+  const nearest = await xdf.nearestSample(stream.id, time)
+  return nearest && { sample: nearest.index, onset: nearest.index / rate + (time - nearest.timestamp) }
 }
 
 /** The stream to export: the one named, else the first EEG stream, else the first numeric one. */
@@ -60,15 +74,14 @@ export async function prepareRecording(xdf: XdfFile, streamName?: string): Promi
   const stream = chooseSignalStream(xdf, streamName)
   const rate = stream.description.nominalSrate > 0 ? stream.description.nominalSrate : stream.effectiveSrate
   if (!(rate > 0)) throw new EntrainError('INVALID_INPUT', `stream ${stream.description.name} in ${xdf.file} has no sampling rate to export with`)
-  const clock: SampleClock = { first: stream.firstTimestamp, rate: stream.effectiveSrate > 0 ? stream.effectiveSrate : rate, sampleCount: stream.sampleCount }
   const markers: RecordingToExport['markers'] = []
   let markersOutside = 0
   for (const marker of await readMarkers(xdf)) {
-    const sample = sampleOf(clock, marker.time)
-    if (sample === null) markersOutside++
-    else markers.push({ ...marker, sample })
+    const placed = await placeTime(xdf, stream, rate, marker.time)
+    if (placed === null) markersOutside++
+    else markers.push({ ...marker, ...placed })
   }
-  return { xdf, stream, channels: exportChannels(stream.description), rate, clock, markers, markersOutside, start: await recordingStart(xdf) }
+  return { xdf, stream, channels: exportChannels(stream.description), rate, markers, markersOutside, start: await recordingStart(xdf) }
 }
 
 /** Reads the stream once for each channel's range; `onProgress` hears 0…1 of this pass. */

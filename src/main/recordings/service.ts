@@ -146,7 +146,8 @@ export class RecordingsService {
     const averages = new Map<string, EpochAverage>()
     let skipped = 0
     for (const marker of input.markers) {
-      const from = Math.round((marker.time - stream.firstTimestamp) * rate) - baselineSamples
+      const nearest = await xdf.nearestSample(stream.id, marker.time)
+      const from = nearest === null ? -1 : nearest.index - baselineSamples
       if (from < 0 || from + length > stream.sampleCount) {
         skipped++
         continue

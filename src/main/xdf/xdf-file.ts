@@ -409,6 +409,29 @@ export class XdfFile {
   }
 
   /**
+   * The sample whose timestamp is nearest `time` (recording computer's clock), from the timestamps
+   * themselves, so jitter and gaps do not move it; null when `time` is more than half a sample
+   * period outside the stream.
+   */
+  async nearestSample(streamId: number, time: number): Promise<{ index: number; timestamp: number } | null> {
+    const state = this.states.get(streamId)
+    if (!state || state.chunks.length === 0) return null
+    const { chunks, stream, fit } = state
+    const rate = stream.description.nominalSrate || stream.effectiveSrate
+    const margin = rate > 0 ? 0.5 / rate : 0
+    if (time < stream.firstTimestamp - margin || time > stream.lastTimestamp + margin) return null
+    const chunk = chunks.chunkAtTime(time - fit.intercept - fit.slope * time)
+    let best: { index: number; timestamp: number } | null = null
+    for (let k = Math.max(0, chunk - 1); k <= Math.min(chunks.length - 1, chunk + 1); k++) {
+      const block = await this.decodeChunk(state, k, undefined)
+      block.timestamps.forEach((timestamp, i) => {
+        if (!best || Math.abs(timestamp - time) < Math.abs(best.timestamp - time)) best = { index: block.first + i, timestamp }
+      })
+    }
+    return best
+  }
+
+  /**
    * The index of the sample nearest `time` (recording computer's clock), found through the chunk
    * index and the nominal rate; it may be off by the jitter of one chunk, which is what a window
    * or an overview needs. Exports place markers with the stream's effective rate instead.

@@ -1,6 +1,6 @@
 /**
  * Markers of a recording as exports write them: a readable label from each marker sample (Entrain's
- * JSON markers or anyone's plain text) and its position in the exported EEG.
+ * JSON markers or anyone's plain text).
  */
 
 /** A marker to export: when it happened (recording computer's clock), what it says, which stream said it. */
@@ -27,21 +27,4 @@ export function describeMarker(text: string): string {
     // plain text
   }
   return text.replace(/[\r\n\t]+/g, ' ').trim()
-}
-
-/**
- * Maps times to sample positions of an exported stream: sample i of the export is the stream's
- * sample i, which was taken at `first + i / rate` by the line through the stream's first and last
- * timestamps (its effective rate, which follows the amplifier's real clock).
- */
-export interface SampleClock {
-  first: number
-  rate: number
-  sampleCount: number
-}
-
-/** The nearest sample to `time`, or null when it falls outside the stream. */
-export function sampleOf(clock: SampleClock, time: number): number | null {
-  const sample = Math.round((time - clock.first) * clock.rate)
-  return sample >= 0 && sample < clock.sampleCount ? sample : null
 }
