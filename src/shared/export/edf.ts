@@ -6,6 +6,7 @@
  * Each channel maps its own physical range (taken from the data) onto −32768…32767, so the step is
  * (physical max − physical min) / 65535: 0.006 µV for a channel spanning ±200 µV.
  */
+import { EntrainError } from '../errors'
 import type { ExportChannel } from './channels'
 
 export const edfDigitalMin = -32768
@@ -41,14 +42,15 @@ function pad(text: string, width: number): string {
 }
 
 /**
- * `value` as at most 8 characters, rounded down or up (physical limits must contain every value,
+ * `value` as at most 8 characters of plain decimals, rounded down or up (physical limits must contain every value,
  * so they round outwards).
  */
 export function edfNumber(value: number, direction: 'down' | 'up'): string {
   for (let decimals = 7; decimals >= 0; decimals--) {
     const scale = 10 ** decimals
     const rounded = (direction === 'down' ? Math.floor(value * scale) : Math.ceil(value * scale)) / scale
-    const text = String(Number(rounded.toFixed(decimals)))
+    // Fixed-point, trailing zeros dropped: readers expect plain decimals, not exponents.
+    const text = decimals === 0 ? rounded.toFixed(0) : rounded.toFixed(decimals).replace(/\.?0+$/, '')
     if (text.length <= 8) return text
   }
   throw new RangeError(`${value} does not fit in an EDF header field`)
@@ -58,9 +60,15 @@ export function edfNumber(value: number, direction: 'down' | 'up'): string {
 export function edfSignal(channel: ExportChannel, min: number, max: number): EdfSignal {
   const low = Number.isFinite(min) ? min : 0
   const high = Number.isFinite(max) ? max : 0
-  const physicalMin = Number(edfNumber(low, 'down'))
-  let physicalMax = Number(edfNumber(high, 'up'))
-  if (physicalMax <= physicalMin) physicalMax = Number(edfNumber(physicalMin + 1, 'up'))
+  let physicalMin: number
+  let physicalMax: number
+  try {
+    physicalMin = Number(edfNumber(low, 'down'))
+    physicalMax = Number(edfNumber(high, 'up'))
+    if (physicalMax <= physicalMin) physicalMax = Number(edfNumber(physicalMin + 1, 'up'))
+  } catch {
+    throw new EntrainError('INVALID_INPUT', `channel ${channel.label} spans ${low}…${high} ${channel.unit}, more than an EDF header can state (8 characters); export it as BrainVision or CSV`)
+  }
   return { label: channel.label, unit: channel.unit || 'uV', physicalMin, physicalMax }
 }
 

@@ -141,3 +141,26 @@ describe('CSV export', () => {
     expect(twice.stderr).toContain('already exists')
   })
 })
+
+describe('entrain export usage', () => {
+  it('has --help, and exits 2 with one line for what it cannot do', async () => {
+    const help = await runCli(['export', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('Usage: entrain export bids|edf|brainvision|csv [FILE.xdf] [options]')
+    for (const option of ['--out PATH', '--study DIR', '--stream NAME', '--format float32|int16', '--line-frequency 50|60', '--json']) expect(help.stdout).toContain(option)
+    for (const [args, message] of [
+      [['export', 'edf', 'x.xdf'], '--out is required'],
+      [['export', 'pdf', 'x.xdf', '--out', 'y'], 'expected `export bids`'],
+      [['export', 'bids', '--out', 'y'], '--study DIR is required'],
+      [['export', 'brainvision', 'x.xdf', '--out', 'y', '--format', 'int8'], '--format must be float32 or int16'],
+      [['export', 'bids', '--study', 's', '--out', 'y', '--line-frequency', '55'], '--line-frequency must be 50 or 60'],
+    ] as const) {
+      const result = await runCli([...args])
+      expect(result.code, result.stderr).toBe(2)
+      expect(result.stderr).toContain(message)
+    }
+    const missing = await runCli(['export', 'edf', '/nonexistent/x.xdf', '--out', '/tmp/never.edf', '--json'])
+    expect(missing.code).toBe(1)
+    expect(JSON.parse(missing.stdout)).toMatchObject({ error: { code: 'NOT_FOUND' } })
+  })
+})
