@@ -92,8 +92,9 @@ export function int16Resolutions(min: ArrayLike<number>, max: ArrayLike<number>)
 /** Encodes sample-major values as .eeg bytes; int16 values are `round(value / resolution)` (NaN as 0). */
 export function encodeBrainVisionSamples(values: ArrayLike<number>, format: BrainVisionFormat, resolutions: ArrayLike<number>): Uint8Array {
   if (format === 'float32') {
-    const out = Float32Array.from(values as ArrayLike<number>)
-    return new Uint8Array(out.buffer)
+    // Float32 samples are already the bytes to write (little-endian, as on every platform Electron ships for).
+    const out = values instanceof Float32Array ? values : Float32Array.from(values)
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
   }
   const channels = resolutions.length
   const out = new Int16Array(values.length)
