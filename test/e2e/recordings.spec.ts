@@ -39,13 +39,22 @@ test.describe('Recordings view', () => {
     await expect(page.getByTestId('window-status')).toContainText(/^\d+ marker\(s\) in view/)
     await expect(page.getByTestId('viewer-stats')).toContainText(/[1-9]\d* markers? in view/)
     await page.screenshot({ path: path.join(screenshots, 'recordings-browse.png'), fullPage: true })
+    // Only the stimulus markers on the traces: the session's phases and the ratings hidden.
+    const inView = Number((await page.getByTestId('window-status').textContent())!.split(' ')[0])
+    await page.getByLabel('Show the markers of EntrainSession').uncheck()
+    await page.getByLabel('Show the markers of EntrainRatings').uncheck()
+    await expect(page.getByTestId('window-status')).not.toHaveText(new RegExp(`^${inView} marker`))
+    const onlyStimuli = Number((await page.getByTestId('window-status').textContent())!.split(' ')[0])
+    expect(onlyStimuli).toBeGreaterThan(0)
+    expect(onlyStimuli).toBeLessThan(inView)
+    await page.screenshot({ path: path.join(screenshots, 'recordings-stimulus-markers.png'), fullPage: true })
 
-    // Keyboard: End moves the window to the end of the recording.
-    const status = page.getByTestId('window-status')
-    const before = await status.textContent()
-    await page.locator('body').press('End')
-    await expect(page.locator('h2', { hasText: 'EntrainSimulator' })).not.toContainText('0:00:00.0 –')
-    expect(before).toBeTruthy()
+    // Keyboard: End moves the window to the end of the recording, Home back.
+    const heading = page.locator('h2', { hasText: 'EntrainSimulator' })
+    await page.keyboard.press('End')
+    await expect(heading).not.toContainText('0:00:00.0 –')
+    await page.keyboard.press('Home')
+    await expect(heading).toContainText('0:00:00.0 – 0:00:10.0')
 
     // Ratings per stimulus from events.tsv: four tunes, one liking answer each.
     const ratings = page.getByTestId('ratings-table')

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { XdfFile } from '../../../src/main/xdf/xdf-file'
 import { readXdf } from '../../../src/shared/xdf/reader'
-import { encodeClockOffset, encodeFileHeader, encodeSamples, encodeStreamHeader, streamHeaderXml, xdfMagic } from '../../../src/shared/xdf/writer'
+import { encodeBoundary, encodeClockOffset, encodeFileHeader, encodeSamples, encodeStreamFooter, encodeStreamHeader, streamFooterXml, streamHeaderXml, xdfMagic } from '../../../src/shared/xdf/writer'
 import { useTempDirs } from '../../support/temp-dir'
 import { writeTestXdf } from '../../support/xdf'
 
@@ -75,6 +75,50 @@ describe('XdfFile', () => {
       expect(all.values).toEqual([1, 2, 3, 4, 5])
       all.timestamps.forEach((time, i) => expect(time).toBeCloseTo(whole.streams[0]!.timestamps[i]!, 12))
       expect(all.timestamps[3]).toBeCloseTo(100.3 + 0.5 + 0.01 * 0.3, 9)
+    } finally {
+      await xdf.close()
+    }
+  })
+
+  it('reads a file written with LabRecorder’s habits (length widths 1/4/8, stream id 0, samples without timestamps, a damaged chunk) as readXdf does', async () => {
+    const file = path.join(await tempDir(), 'labrecorder.xdf')
+    const info = { name: 'SendDataC', type: 'EEG', channelCount: 3, nominalSrate: 10, channelFormat: 'int16' as const, sourceId: '', hostname: '', uid: 'a' }
+    const strings = 0x02c0ffee
+    const damaged = encodeSamples(0, 'int16', 3, [5.9], Int16Array.of(1, 2, 3))
+    damaged[damaged.length - 6 - 8 - 1] = 7 // the sample's timestamp flag: neither 0 nor 8
+    await writeFile(
+      file,
+      Buffer.concat([
+        xdfMagic,
+        encodeFileHeader(undefined, { lengthBytes: 4 }),
+        encodeStreamHeader(0, streamHeaderXml(info), { lengthBytes: 8 }),
+        encodeStreamHeader(strings, streamHeaderXml({ ...info, name: 'Strings', channelCount: 1, channelFormat: 'string', nominalSrate: 0 })),
+        encodeSamples(0, 'int16', 3, [5.1, null, null, 5.4, 5.5], Int16Array.from({ length: 15 }, (_, i) => i - 7), { lengthBytes: 4 }),
+        encodeSamples(strings, 'string', 1, [5.1, 5.2, null], [['Hello'], ['World'], ['!']]),
+        encodeClockOffset(0, 6.1, -0.1, { lengthBytes: 8 }),
+        damaged,
+        encodeBoundary(),
+        encodeSamples(0, 'int16', 3, [5.6, null, null, null], Int16Array.from({ length: 12 }, (_, i) => 100 + i), { lengthBytes: 8 }),
+        encodeClockOffset(0, 7.1, -0.1, { lengthBytes: 4 }),
+        encodeStreamFooter(0, streamFooterXml({ firstTimestamp: 5.1, lastTimestamp: 5.9, sampleCount: 9, clockOffsets: [] })),
+      ]),
+    )
+    const whole = readXdf(new Uint8Array(await readFile(file)))
+    expect(whole.problems.join()).toMatch(/corrupt data/)
+    const xdf = await XdfFile.open(file)
+    try {
+      expect(xdf.problems).toEqual(whole.problems)
+      for (const stream of whole.streams) {
+        expect(xdf.stream(stream.id).sampleCount).toBe(stream.sampleCount)
+        const timestamps: number[] = []
+        const values: unknown[] = []
+        for await (const block of xdf.blocks(stream.id)) {
+          timestamps.push(...block.timestamps)
+          values.push(...Array.from(block.values as ArrayLike<unknown>))
+        }
+        timestamps.forEach((time, i) => expect(time).toBeCloseTo(stream.timestamps[i]!, 9))
+        expect(values).toEqual(Array.from(stream.samples as ArrayLike<unknown>))
+      }
     } finally {
       await xdf.close()
     }
