@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { appVersion } from '../app-info'
 import { brainVisionHeader, brainVisionMarkers, encodeBrainVisionSamples, int16Resolutions, type BrainVisionFormat } from '../../shared/export/brainvision'
-import { OutputFile, writeAll, type ExportProgress } from './output'
+import { assertAbsent, OutputFile, writeAll, type ExportProgress } from './output'
 import { measureRanges, numbers, type RecordingToExport } from './recording'
 
 export interface BrainVisionResult {
@@ -22,6 +22,7 @@ export interface BrainVisionResult {
 export async function writeBrainVision(recording: RecordingToExport, base: string, format: BrainVisionFormat, onProgress?: ExportProgress): Promise<BrainVisionResult> {
   const { xdf, stream, channels } = recording
   const names = { header: `${base}.vhdr`, markers: `${base}.vmrk`, data: `${base}.eeg` }
+  for (const file of Object.values(names)) await assertAbsent(file)
   const passes = format === 'int16' ? 2 : 1
   let resolutions: Float64Array = new Float64Array(channels.length).fill(1)
   if (format === 'int16') {

@@ -118,7 +118,9 @@ export class XdfFile {
       throw new EntrainError(error.code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read ${file}: ${error.message}`)
     })
     try {
-      const { size } = await handle.stat()
+      const stats = await handle.stat()
+      if (!stats.isFile()) throw new EntrainError('INVALID_INPUT', `${file} is not a file`)
+      const { size } = stats
       const xdf = new XdfFile(file, size, handle)
       await xdf.scan(onProgress)
       return xdf

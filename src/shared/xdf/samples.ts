@@ -37,11 +37,6 @@ export function readVarLen(bytes: Uint8Array, view: DataView, offset: number, en
   return [readUnsigned(view, offset + 1, width), offset + 1 + width]
 }
 
-/** The sample count a samples chunk's content (after its stream id) declares, without decoding it. */
-export function declaredSampleCount(content: Uint8Array): number {
-  return readVarLen(content, new DataView(content.buffer, content.byteOffset, content.byteLength), 0, content.length)[0]
-}
-
 /**
  * Decodes the content of a samples chunk (the bytes after its stream id). `previous` is the stream's
  * last timestamp before this chunk (undefined before its first sample). Throws CorruptChunkError

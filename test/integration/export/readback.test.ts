@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { readXdf } from '../../../src/shared/xdf/reader'
@@ -139,6 +139,12 @@ describe('CSV export', () => {
     const twice = await runCli(['export', 'edf', xdf, '--out', path.join(dir, 'x.edf')])
     expect(twice.code).toBe(1)
     expect(twice.stderr).toContain('already exists')
+    // One of BrainVision's three files in the way: nothing is written, not even a partial file.
+    await writeFile(path.join(dir, 'bv.vmrk'), 'mine')
+    const blocked = await runCli(['export', 'brainvision', xdf, '--out', path.join(dir, 'bv')])
+    expect(blocked.code).toBe(1)
+    expect(blocked.stderr).toContain(`${path.join(dir, 'bv.vmrk')} already exists`)
+    expect((await readdir(dir)).filter((name) => name.startsWith('bv'))).toEqual(['bv.vmrk'])
   })
 })
 

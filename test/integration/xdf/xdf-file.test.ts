@@ -143,5 +143,6 @@ describe('XdfFile', () => {
     await writeFile(text, 'hello')
     await expect(XdfFile.open(text)).rejects.toThrow(`${text} is not an XDF file`)
     await expect(XdfFile.open(path.join(dir, 'missing.xdf'))).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    await expect(XdfFile.open(dir)).rejects.toThrow(`${dir} is not a file`)
   })
 })
