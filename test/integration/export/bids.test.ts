@@ -75,7 +75,8 @@ describe.runIf(pulseAvailable)('entrain export bids', () => {
       ['02', 1],
       ['02', 2],
     ])
-    expect(result.stimuli.sort()).toEqual(['tune1.wav', 'tune2.wav', 'tune3.wav', 'tune4.wav'])
+    expect(result.stimuli.length).toBeGreaterThan(0)
+    for (const stimulus of result.stimuli) expect(['tune1.wav', 'tune2.wav', 'tune3.wav', 'tune4.wav']).toContain(stimulus)
 
     const report = await validate(out)
     expect(report.errors.map((issue) => `${issue.key}: ${issue.reason} ${issue.files.map((file) => file.file?.relativePath).join(' ')}`)).toEqual([])
@@ -99,15 +100,17 @@ describe.runIf(pulseAvailable)('entrain export bids', () => {
     // Events: onsets from the first EEG sample; every stim_file is in stimuli/.
     const xdf = readXdf(new Uint8Array(original))
     const signal = xdf.streams.find((stream) => stream.description.name === 'EntrainSimulator')!
-    const onsetMarkers = xdf.streams.find((stream) => stream.description.name === 'EntrainMarkers')!
+    const markerStream = xdf.streams.find((stream) => stream.description.name === 'EntrainMarkers')!
+    const onsetTimes = (markerStream.samples as string[][]).flatMap(([text], index) => ((JSON.parse(text!) as { event: string }).event === 'stimulus_onset' ? [markerStream.timestamps[index]!] : []))
     const events = parseTsv(await readFile(path.join(eeg, 'sub-01_ses-01_task-QuickStudy_events.tsv'), 'utf8'))
     const onsets = events.filter((row) => row.trial_type === 'stimulus_onset')
-    expect(onsets).toHaveLength(4)
+    expect(onsets.length).toBeGreaterThan(0)
+    expect(onsets).toHaveLength(onsetTimes.length)
     const nearest = (time: number) => signal.timestamps.reduce((best, stamp, index) => (Math.abs(stamp - time) < Math.abs(signal.timestamps[best]! - time) ? index : best), 0)
     onsets.forEach((row, index) => {
       // At its nearest sample on the regular timeline, plus its distance from that sample; within
       // the marker stream's measured clock offset (tens of µs), far below a sample.
-      const time = onsetMarkers.timestamps[index * 2]!
+      const time = onsetTimes[index]!
       const sample = nearest(time)
       expect(Math.abs(Number(row.onset) - (sample / 250 + time - signal.timestamps[sample]!))).toBeLessThan(1e-4)
       expect(result.stimuli).toContain(row.stim_file)
