@@ -19,6 +19,8 @@ export interface TestRecording {
   chunkSamples?: number
   /** LSL time of the first sample. */
   start?: number
+  /** The timestamp of sample i (default: start + i / rate). */
+  timeOf?: (i: number) => number
   /** The value of channel c at sample i, in µV. */
   value: (i: number, c: number) => number
   /** Marker texts and their times (LSL clock), written to a string stream `Markers`. */
@@ -35,6 +37,7 @@ export async function writeTestXdf(file: string, recording: TestRecording): Prom
   const { channels, rate, samples, value } = recording
   const chunkSamples = recording.chunkSamples ?? 32
   const start = recording.start ?? 1000
+  const timeOf = recording.timeOf ?? ((i: number) => start + i / rate)
   const labels = recording.labels ?? Array.from({ length: channels }, (_, c) => `E${c + 1}`)
   const handle = await open(file, 'wx')
   const pending: Uint8Array[] = []
@@ -68,11 +71,11 @@ export async function writeTestXdf(file: string, recording: TestRecording): Prom
     const count = Math.min(chunkSamples, samples - first)
     const timestamps = new Float64Array(count)
     for (let i = 0; i < count; i++) {
-      timestamps[i] = start + (first + i) / rate
+      timestamps[i] = timeOf(first + i)
       for (let c = 0; c < channels; c++) values[i * channels + c] = value(first + i, c)
     }
     await write(encodeSamples(1, 'float32', channels, timestamps, values.subarray(0, count * channels)))
-    const until = start + (first + count) / rate
+    const until = timeOf(first + count - 1) + 0.5 / rate
     while (nextMarker < markers.length && markers[nextMarker]!.time < until) {
       const marker = markers[nextMarker++]!
       await write(encodeSamples(2, 'string', 1, [marker.time], [[marker.text]]))
@@ -84,7 +87,7 @@ export async function writeTestXdf(file: string, recording: TestRecording): Prom
     }
   }
   for (const marker of markers.slice(nextMarker)) await write(encodeSamples(2, 'string', 1, [marker.time], [[marker.text]]))
-  await write(encodeStreamFooter(1, streamFooterXml({ firstTimestamp: start, lastTimestamp: start + (samples - 1) / rate, sampleCount: samples, clockOffsets: [] })))
+  await write(encodeStreamFooter(1, streamFooterXml({ firstTimestamp: timeOf(0), lastTimestamp: timeOf(samples - 1), sampleCount: samples, clockOffsets: [] })))
   if (markers.length) {
     await write(encodeStreamFooter(2, streamFooterXml({ firstTimestamp: markers[0]!.time, lastTimestamp: markers[markers.length - 1]!.time, sampleCount: markers.length, clockOffsets: [] })))
   }

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { appVersion } from '../app-info'
+import { gapLabel, GapFinder } from '../../shared/export/markers'
 import { brainVisionHeader, brainVisionMarkers, encodeBrainVisionSamples, int16Resolutions, type BrainVisionFormat } from '../../shared/export/brainvision'
 import { assertAbsent, OutputFile, writeAll, type ExportProgress } from './output'
 import { measureRanges, numbers, type RecordingToExport } from './recording'
@@ -11,6 +12,8 @@ export interface BrainVisionResult {
   samples: number
   markers: number
   markersOutside: number
+  /** Pauses in the stream, each marked by a New Segment where the samples resume. */
+  gaps: number
   /** Unit per digital step for each channel (1 for float32). */
   resolutions: number[]
 }
@@ -26,20 +29,25 @@ export async function writeBrainVision(recording: RecordingToExport, base: strin
   const passes = format === 'int16' ? 2 : 1
   let resolutions: Float64Array = new Float64Array(channels.length).fill(1)
   if (format === 'int16') {
-    const ranges = await measureRanges(recording, (fraction, detail) => onProgress?.(fraction / passes, detail))
+    const { ranges } = await measureRanges(recording, (fraction, detail) => onProgress?.(fraction / passes, detail))
     resolutions = int16Resolutions(ranges.min, ranges.max)
   }
   const files = [await OutputFile.create(names.data), await OutputFile.create(names.markers), await OutputFile.create(names.header)]
   const [data, markers, header] = files as [OutputFile, OutputFile, OutputFile]
+  const gaps = new GapFinder(recording.rate)
   return writeAll(files, async () => {
     for await (const block of xdf.blocks(stream.id)) {
+      gaps.add(block.first, block.timestamps)
       await data.write(encodeBrainVisionSamples(numbers(block.values), format, resolutions))
       onProgress?.((passes - 1 + (block.first + block.timestamps.length) / stream.sampleCount) / passes, 'writing samples')
     }
     await markers.write(
       brainVisionMarkers(
         path.basename(names.data),
-        recording.markers.map((marker) => ({ type: marker.stream, description: marker.label, sample: marker.sample })),
+        [
+          ...recording.markers.map((marker) => ({ type: marker.stream, description: marker.label, sample: marker.sample })),
+          ...gaps.gaps.map((gap) => ({ type: 'New Segment', description: gapLabel(gap), sample: gap.sample })),
+        ].sort((a, b) => a.sample - b.sample),
         recording.start,
       ),
     )
@@ -61,6 +69,7 @@ export async function writeBrainVision(recording: RecordingToExport, base: strin
       samples: stream.sampleCount,
       markers: recording.markers.length,
       markersOutside: recording.markersOutside,
+      gaps: gaps.gaps.length,
       resolutions: [...resolutions],
     }
   })

@@ -1,4 +1,5 @@
 import { appVersion } from '../app-info'
+import { gapLabel } from '../../shared/export/markers'
 import { edfAnnotationRecords, edfHeader, edfLayout, edfSignal, encodeEdfRecord, type EdfSignal } from '../../shared/export/edf'
 import { OutputFile, writeAll, type ExportProgress } from './output'
 import { measureRanges, numbers, type RecordingToExport } from './recording'
@@ -13,15 +14,20 @@ export interface EdfResult {
   paddedSamples: number
   annotations: number
   markersOutside: number
+  /** Pauses in the stream, each an annotation where the samples resume (EDF+C has no gaps). */
+  gaps: number
   signals: EdfSignal[]
 }
 
 /** Writes EDF+C: one pass for each channel's range, one to write the records. */
 export async function writeEdf(recording: RecordingToExport, file: string, patient: string, onProgress?: ExportProgress): Promise<EdfResult> {
   const { xdf, stream, channels } = recording
-  const ranges = await measureRanges(recording, (fraction, detail) => onProgress?.(fraction / 2, detail))
+  const { ranges, gaps } = await measureRanges(recording, (fraction, detail) => onProgress?.(fraction / 2, detail))
   const signals = channels.map((channel, c) => edfSignal(channel, ranges.min[c]!, ranges.max[c]!))
-  const annotations = recording.markers.map((marker) => ({ onset: marker.onset, text: marker.label }))
+  const annotations = [
+    ...recording.markers.map((marker) => ({ onset: marker.onset, text: marker.label })),
+    ...gaps.map((gap) => ({ onset: gap.sample / recording.rate, text: gapLabel(gap) })),
+  ].sort((a, b) => a.onset - b.onset)
   const layout = edfLayout(recording.rate, stream.sampleCount, annotations)
   const annotationOf = edfAnnotationRecords(layout, annotations)
   const output = await OutputFile.create(file)
@@ -57,6 +63,7 @@ export async function writeEdf(recording: RecordingToExport, file: string, patie
       paddedSamples,
       annotations: annotations.length,
       markersOutside: recording.markersOutside,
+      gaps: gaps.length,
       signals,
     }
   })

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs'
 import { EntrainError } from '../../shared/errors'
 import { ChannelRanges, exportChannels, type ExportChannel } from '../../shared/export/channels'
-import { describeMarker, type ExportMarker } from '../../shared/export/markers'
+import { describeMarker, GapFinder, type ExportMarker, type SampleGap } from '../../shared/export/markers'
 import type { XdfFile, XdfFileStream } from '../xdf/xdf-file'
 import type { ExportProgress } from './output'
 
@@ -25,7 +25,8 @@ export interface RecordingToExport {
 /**
  * A time placed in the exported signal: `sample` is the sample whose timestamp is nearest, `onset`
  * the seconds from the first sample in the export's timeline (sample / rate, plus how far the time
- * lies from that sample's timestamp), so onsets and sample positions always agree.
+ * lies from that sample's timestamp, at most half a period: a time inside a pause stays at the
+ * pause's edge), so onsets and sample positions always agree.
  */
 export interface PlacedTime {
   sample: number
@@ -34,7 +35,8 @@ export interface PlacedTime {
 
 export async function placeTime(xdf: XdfFile, stream: XdfFileStream, rate: number, time: number): Promise<PlacedTime | null> {
   const nearest = await xdf.nearestSample(stream.id, time)
-  return nearest && { sample: nearest.index, onset: nearest.index / rate + (time - nearest.timestamp) }
+  const half = 0.5 / rate
+  return nearest && { sample: nearest.index, onset: nearest.index / rate + Math.max(-half, Math.min(half, time - nearest.timestamp)) }
 }
 
 /** The stream to export: the one named, else the first EEG stream, else the first numeric one. */
@@ -84,15 +86,17 @@ export async function prepareRecording(xdf: XdfFile, streamName?: string): Promi
   return { xdf, stream, channels: exportChannels(stream.description), rate, markers, markersOutside, start: await recordingStart(xdf) }
 }
 
-/** Reads the stream once for each channel's range; `onProgress` hears 0…1 of this pass. */
-export async function measureRanges(recording: RecordingToExport, onProgress?: ExportProgress): Promise<ChannelRanges> {
+/** Reads the stream once for each channel's range and its gaps; `onProgress` hears 0…1 of this pass. */
+export async function measureRanges(recording: RecordingToExport, onProgress?: ExportProgress): Promise<{ ranges: ChannelRanges; gaps: SampleGap[] }> {
   const { xdf, stream } = recording
   const ranges = new ChannelRanges(stream.description.channelCount)
+  const gaps = new GapFinder(recording.rate)
   for await (const block of xdf.blocks(stream.id)) {
     ranges.add(numbers(block.values))
+    gaps.add(block.first, block.timestamps)
     onProgress?.((block.first + block.timestamps.length) / stream.sampleCount, 'measuring channel ranges')
   }
-  return ranges
+  return { ranges, gaps: gaps.gaps }
 }
 
 /** Numeric samples as numbers (int64 streams are converted; exports store at most 32-bit floats). */

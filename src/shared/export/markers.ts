@@ -28,3 +28,37 @@ export function describeMarker(text: string): string {
   }
   return text.replace(/[\r\n\t]+/g, ' ').trim()
 }
+
+/** A pause in a stream's samples (its source vanished and returned): exports mark where it was. */
+export interface SampleGap {
+  /** The first sample after the pause. */
+  sample: number
+  /** Seconds missing: the pause beyond one sample period. */
+  seconds: number
+}
+
+/**
+ * Finds pauses in a stream's timestamps as blocks of them go by: consecutive samples further apart
+ * than both 0.1 s and 10 sample periods. Exports write the samples back to back, so without a mark
+ * the time after a pause would silently shift.
+ */
+export class GapFinder {
+  readonly gaps: SampleGap[] = []
+  private previous: number | undefined
+  private readonly threshold: number
+
+  constructor(private readonly rate: number) {
+    this.threshold = Math.max(0.1, 10 / rate)
+  }
+
+  /** Timestamps of samples `first`, `first + 1`, …, in order. */
+  add(first: number, timestamps: ArrayLike<number>): void {
+    for (let i = 0; i < timestamps.length; i++) {
+      const time = timestamps[i]!
+      if (this.previous !== undefined && time - this.previous > this.threshold) this.gaps.push({ sample: first + i, seconds: time - this.previous - 1 / this.rate })
+      this.previous = time
+    }
+  }
+}
+
+export const gapLabel = (gap: SampleGap) => `gap of ${gap.seconds.toFixed(3)} s in the recording`

@@ -108,6 +108,30 @@ describe.runIf(mneAvailable)('exports read back with MNE', () => {
   })
 })
 
+describe.runIf(mneAvailable)('a pause in the recording', () => {
+  it('is marked where the samples resume, in BrainVision (New Segment) and EDF+ (annotation); markers in it go to the nearest sample', { timeout: 60_000 }, async () => {
+    const dir = await tempDir()
+    const xdf = path.join(dir, 'gap.xdf')
+    // 700 samples, then the source is gone for 2 s, then 637 more.
+    const timeOf = (i: number) => start + i / rate + (i >= 700 ? 2 : 0)
+    await writeTestXdf(xdf, { channels, rate, samples, start, value, timeOf, markers: [{ time: timeOf(100), text: 'before' }, { time: timeOf(699) + 0.3, text: 'in the gap' }, { time: timeOf(900), text: 'after' }] })
+    const bv = (await exportWith(['brainvision', xdf, '--out', path.join(dir, 'gap')])) as { gaps: number; markers: number }
+    expect(bv).toMatchObject({ gaps: 1, markers: 3 })
+    const read = await readWithMne(path.join(dir, 'gap.vhdr'))
+    const at = (description: string) => read.annotations.find((annotation) => annotation.description === description)?.onset
+    expect(at('New Segment/gap of 2.000 s in the recording')).toBeCloseTo(700 / rate, 9)
+    expect(at('Markers/before')).toBeCloseTo(100 / rate, 9)
+    expect(at('Markers/in the gap')).toBeCloseTo(699 / rate, 9) // 0.3 s after sample 699, 1.7 s before sample 700
+    expect(at('Markers/after')).toBeCloseTo(900 / rate, 9)
+    const edf = (await exportWith(['edf', xdf, '--out', path.join(dir, 'gap.edf')])) as { gaps: number; annotations: number }
+    expect(edf).toMatchObject({ gaps: 1, annotations: 4 })
+    const edfRead = await readWithMne(path.join(dir, 'gap.edf'))
+    expect(edfRead.annotations.map((annotation) => annotation.description)).toEqual(['before', 'in the gap', 'gap of 2.000 s in the recording', 'after'])
+    expect(edfRead.annotations[2]!.onset).toBeCloseTo(700 / rate, 6)
+    expect(edfRead.annotations[3]!.onset).toBeCloseTo(900 / rate, 6)
+  })
+})
+
 describe('CSV export', () => {
   it('writes one file per stream whose values read back to the very float32 recorded, with both clocks', { timeout: 30_000 }, async () => {
     const { dir, xdf, stored } = await recording()
