@@ -5,6 +5,7 @@
  * shows the recording is never held whole. The file is read from the page cache by all of them
  * (the copies run first, warming it).
  * Usage: npm run build && npx tsx bench/export.ts [--minutes 10] [--channels 64] [--rate 1000]
+ * (results in bench/results/export.json; with other minutes, export-<minutes>min.json).
  */
 import { spawn } from 'node:child_process'
 import { createReadStream, createWriteStream } from 'node:fs'
@@ -80,12 +81,13 @@ async function main() {
     await pipeline(createReadStream(file), createWriteStream(path.join(dir, 'stream-copy.xdf')))
     const streamSeconds = Number(process.hrtime.bigint() - started) / 1e9
     rows.push({ name: 'Node stream copy (reference)', seconds: Number(streamSeconds.toFixed(3)), mbPerSecond: Number((megabytes / streamSeconds).toFixed(1)), peakMemoryMB: null, outputMB: Number(megabytes.toFixed(1)) })
-    rows.push(await row('xdf-info (whole-file reader, for scale)', 'entrain', ['xdf-info', file, '--json'], file))
+    // The whole-file reader needs several times the file in memory: only for files it can hold.
+    if (bytes < 1e9) rows.push(await row('xdf-info (whole-file reader, for scale)', 'entrain', ['xdf-info', file, '--json'], file))
     rows.push(await row('export edf', 'entrain', ['export', 'edf', file, '--out', path.join(dir, 'out.edf')], path.join(dir, 'out.edf')))
     rows.push(await row('export brainvision float32', 'entrain', ['export', 'brainvision', file, '--out', path.join(dir, 'f32')], path.join(dir, 'f32.eeg')))
     rows.push(await row('export brainvision int16', 'entrain', ['export', 'brainvision', file, '--out', path.join(dir, 'i16'), '--format', 'int16'], path.join(dir, 'i16.eeg')))
     rows.push(await row('export csv', 'entrain', ['export', 'csv', file, '--out', path.join(dir, 'csv')], path.join(dir, 'csv', 'TestEEG.csv')))
-    const result = writeResult('export', {
+    const result = writeResult(minutes === 10 ? 'export' : `export-${minutes}min`, {
       recording: { minutes, channels, rate, samples, xdfMB: Number(megabytes.toFixed(1)) },
       note: 'MB/s of the XDF file; every process reads it from the page cache (the copies warm it). Peak memory is the process’s VmHWM.',
       rows,

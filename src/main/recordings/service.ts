@@ -57,7 +57,10 @@ export class RecordingsService {
     }
     const entry = { key, xdf: XdfFile.open(resolved) }
     this.files.unshift(entry)
-    entry.xdf.catch(() => this.files.splice(this.files.indexOf(entry), 1))
+    entry.xdf.catch(() => {
+      const at = this.files.indexOf(entry)
+      if (at !== -1) this.files.splice(at, 1)
+    })
     for (const old of this.files.splice(keptOpen)) void old.xdf.then((xdf) => xdf.close()).catch(() => {})
     return entry.xdf
   }
