@@ -7,6 +7,7 @@ import { audioSelftestCommand } from './commands/audio-selftest'
 import { dccaCommand } from './commands/dcca'
 import { doctorCommand } from './commands/doctor'
 import { importCommand } from './commands/import'
+import { exportCommand } from './commands/export'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
 import { runSessionCommand } from './commands/run'
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   dccaCommand,
   doctorCommand,
   importCommand,
+  exportCommand,
   playCommand,
   recordCommand,
   runSessionCommand,

@@ -8,6 +8,7 @@ import { AudioService } from './audio/service'
 import { listSerialPorts, SerialBoards } from './devices/serial-boards'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { localClock } from './lsl/bindings'
+import { RecordingsService } from './recordings/service'
 import { SessionService } from './session/service'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
@@ -38,6 +39,7 @@ export interface Services {
   audio: AudioService
   sessions: SessionService
   serial: SerialBoards
+  recordings: RecordingsService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -56,6 +58,7 @@ export async function createServices(host: Host): Promise<Services> {
   const audio = new AudioService(events, host.dataDir)
   const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
   const serial = new SerialBoards(events)
+  const recordings = new RecordingsService(events)
 
   const dispatch = createDispatch(
     {
@@ -133,6 +136,12 @@ export async function createServices(host: Host): Promise<Services> {
       'serial.boards': async () => serial.list(),
       'serial.connect': async (options) => serial.connect(options),
       'serial.disconnect': async ({ path }) => serial.disconnect(path),
+      'recordings.open': async ({ path }) => recordings.open(path),
+      'recordings.window': async (input) => recordings.window(input),
+      'recordings.epochs': async (input) => recordings.epochs(input),
+      'recordings.spectra': async (input) => recordings.spectra(input),
+      'recordings.export': async (input) => recordings.exportRecording(input),
+      'recordings.exportBids': async (input) => recordings.exportBids(input),
     },
     log,
   )
@@ -145,7 +154,9 @@ export async function createServices(host: Host): Promise<Services> {
     audio,
     sessions,
     serial,
+    recordings,
     close: async () => {
+      await recordings.close()
       await sessions.close()
       await audio.close()
       await serial.close()

@@ -322,6 +322,152 @@ export interface SerialBoardStatus {
   health: SerialBoardHealth
 }
 
+// ── Recordings (issue #9): browsing any XDF file and exporting it ─────────────────────────────
+
+export interface RecordingStreamSummary {
+  id: number
+  name: string
+  type: string
+  channelCount: number
+  channelFormat: StreamDescription['channelFormat']
+  nominalSrate: number
+  effectiveSrate: number
+  sampleCount: number
+  /** Recording computer's clock; null for a stream without samples. */
+  firstTimestamp: number | null
+  lastTimestamp: number | null
+  channels: { label: string; unit: string }[]
+}
+
+/** A marker of any string stream, with a readable label (Entrain's JSON markers as `event stimulus`). */
+export interface RecordingMarker {
+  time: number
+  label: string
+  stream: string
+}
+
+/** What the Recordings view knows of a recording that is part of an Entrain session. */
+export interface RecordingSessionInfo {
+  folder: string
+  participant: string
+  session: number
+  part: number | null
+  /** The study folder, when session.json names one that still holds study.json (BIDS export). */
+  studyFolder: string | null
+  /** Rating scales, in the study's order (the columns of events.tsv). */
+  scales: string[]
+  /** Every answer from events.tsv, by stimulus and scale. */
+  ratings: { stimulus: string; answers: Record<string, number[]> }[]
+  /** Tags of each stimulus in the study, for averaging epochs by condition. */
+  tags: Record<string, string[]>
+}
+
+export interface RecordingOverview {
+  file: string
+  bytes: number
+  streams: RecordingStreamSummary[]
+  markers: RecordingMarker[]
+  /** Span of every stream's samples. */
+  start: number
+  end: number
+  problems: string[]
+  session: RecordingSessionInfo | null
+}
+
+/**
+ * A stretch of a numeric stream decimated for drawing: per channel the min and max over each of
+ * `columns` equal slices, channel-major. With more samples than `columns × 64`, each slice is
+ * represented by the samples at its start (an overview); `exact` says whether every sample counted.
+ */
+export interface SignalWindow {
+  stream: number
+  start: number
+  end: number
+  columns: number
+  min: Float32Array
+  max: Float32Array
+  exact: boolean
+}
+
+/** Averages of epochs around markers, per condition: `mean` is channel-major (channels × times). */
+export interface EpochAverages {
+  stream: number
+  channels: string[]
+  /** Seconds from the marker of each sample of an epoch. */
+  times: Float64Array
+  conditions: { name: string; count: number; mean: Float32Array }[]
+  /** Markers whose epoch would run past either end of the recording. */
+  skipped: number
+}
+
+export interface RecordingSpectra {
+  stream: number
+  channels: string[]
+  frequencies: Float64Array
+  /** Welch PSD per channel, channel-major (channels × frequencies), unit²/Hz. */
+  power: Float64Array
+  start: number
+  end: number
+}
+
+export interface ExportSummary {
+  kind: 'edf' | 'brainvision' | 'csv' | 'bids'
+  /** The files or folder written. */
+  written: string[]
+  detail: string
+}
+
+/** How far an export got; `id` is the export request's `id`. */
+export interface ExportProgressEvent {
+  id: string
+  fraction: number
+  detail: string
+}
+
+const filePath = z.string().min(1, 'a file path is required').max(4096, 'the path is too long')
+const streamId = z.number().int().min(0).max(0xffff_ffff)
+const exportId = z.string().min(1).max(64)
+
+const recordingsRequests = {
+  /** Opens an XDF file (Entrain's or anyone's) and describes it, with its session's ratings when it is part of one. */
+  'recordings.open': request<RecordingOverview>()(z.object({ path: filePath }).strict()),
+  /** Min/max per column of `columns` over [start, end] of a stream: reads only that stretch. */
+  'recordings.window': request<SignalWindow>()(
+    z.object({ path: filePath, stream: streamId, start: z.number(), end: z.number(), columns: z.number().int().min(1).max(4096) }).strict().refine((value) => value.end > value.start, 'end must be after start'),
+  ),
+  /** Baseline-corrected averages of epochs at the given times, grouped by their condition. */
+  'recordings.epochs': request<EpochAverages>()(
+    z
+      .object({
+        path: filePath,
+        stream: streamId,
+        markers: z.array(z.object({ time: z.number(), condition: z.string().min(1).max(200) }).strict()).min(1, 'choose at least one marker').max(10_000),
+        before: z.number().min(0).max(10),
+        after: z.number().positive().max(30),
+      })
+      .strict(),
+  ),
+  /** Welch spectra of every channel over [start, end] (at most 120 s are read). */
+  'recordings.spectra': request<RecordingSpectra>()(z.object({ path: filePath, stream: streamId, start: z.number(), end: z.number() }).strict().refine((value) => value.end > value.start, 'end must be after start')),
+  /** Exports one recording; progress comes as `recordings.exportProgress` events with this `id`. */
+  'recordings.export': request<ExportSummary>()(
+    z
+      .object({
+        id: exportId,
+        path: filePath,
+        kind: z.enum(['edf', 'brainvision', 'csv']),
+        out: filePath,
+        stream: z.number().int().min(0).optional(),
+        format: z.enum(['float32', 'int16']).default('float32'),
+      })
+      .strict(),
+  ),
+  /** Exports every session of a study as an EEG-BIDS dataset into `out` (new or empty). */
+  'recordings.exportBids': request<ExportSummary>()(z.object({ id: exportId, study: folderPath, out: folderPath, lineFrequency: z.union([z.literal(50), z.literal(60)]).optional() }).strict()),
+}
+
+// ── end of the recordings requests ───────────────────────────────────────────────────────────
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -344,6 +490,7 @@ export const requests = {
       .strict(),
   ),
   ...studyEditorRequests,
+  ...recordingsRequests,
   'lsl.status': request<LslStatus>()(noInput),
   'streams.list': request<StreamSummary[]>()(noInput),
   /** Which streams' samples the renderer receives as `streams.data` events. */
@@ -447,6 +594,7 @@ export interface EventPayloads {
   'session.log': LogLine
   /** On every change of a board's state and about once a second with fresh health. */
   'serial.changed': SerialBoardStatus[]
+  'recordings.exportProgress': ExportProgressEvent
 }
 
 export type EventName = keyof EventPayloads
@@ -461,6 +609,7 @@ export const eventNames: readonly EventName[] = [
   'session.changed',
   'session.log',
   'serial.changed',
+  'recordings.exportProgress',
 ]
 
 export function isEventName(name: unknown): name is EventName {

@@ -194,3 +194,83 @@ export class RingBuffer {
     return (this.writeFrame - count + this.capacitySamples) % this.capacitySamples
   }
 }
+
+/**
+ * Min and max per column of every channel over a stretch of `sampleCount` samples that arrives in
+ * pieces (as a file is read chunk by chunk): column b covers samples [⌊b·n/columns⌋, ⌊(b+1)·n/columns⌋)
+ * of the stretch. Results are channel-major (channel c, column b at `c * columns + b`); columns that
+ * received nothing are NaN.
+ */
+export class ColumnEnvelope {
+  readonly min: Float32Array
+  readonly max: Float32Array
+
+  constructor(
+    readonly channelCount: number,
+    readonly columns: number,
+    readonly sampleCount: number,
+  ) {
+    assertCount(channelCount, 'channel count', 1)
+    assertCount(columns, 'column count', 1)
+    assertCount(sampleCount, 'sample count', 0)
+    this.min = new Float32Array(channelCount * columns).fill(Infinity)
+    this.max = new Float32Array(channelCount * columns).fill(-Infinity)
+  }
+
+  /** The column of sample `index` of the stretch. */
+  columnOf(index: number): number {
+    return Math.min(this.columns - 1, Math.floor(((index + 0.5) * this.columns) / Math.max(1, this.sampleCount)))
+  }
+
+  /** Adds sample-major `values` whose first sample is sample `first` of the stretch; samples outside it are ignored. */
+  add(first: number, values: ArrayLike<number>): void {
+    const channels = this.channelCount
+    const count = Math.floor(values.length / channels)
+    const from = Math.max(0, -first)
+    const to = Math.min(count, this.sampleCount - first)
+    for (let i = from; i < to; i++) {
+      const column = this.columnOf(first + i)
+      for (let c = 0; c < channels; c++) {
+        const value = values[i * channels + c]!
+        const at = c * this.columns + column
+        if (value < this.min[at]!) this.min[at] = value
+        if (value > this.max[at]!) this.max[at] = value
+      }
+    }
+  }
+
+  /** The envelope with empty columns as NaN. */
+  finish(): Envelope {
+    for (let i = 0; i < this.min.length; i++) {
+      if (this.min[i] === Infinity) {
+        this.min[i] = NaN
+        this.max[i] = NaN
+      }
+    }
+    return { min: this.min, max: this.max }
+  }
+}
+
+/**
+ * An envelope of `source.min.length` columns redrawn over `buckets` columns: each output column takes
+ * the min of the mins and the max of the maxes of the source columns it covers (the nearest one when
+ * there are fewer source columns than output columns).
+ */
+export function resampleEnvelope(source: Envelope, buckets: number, out?: Envelope): Envelope {
+  assertCount(buckets, 'bucket count', 0)
+  const envelope = envelopeFor(buckets, out)
+  const n = source.min.length
+  for (let b = 0; b < buckets; b++) {
+    const from = Math.floor((b * n) / buckets)
+    const to = Math.max(from + 1, Math.floor(((b + 1) * n) / buckets))
+    let low = Infinity
+    let high = -Infinity
+    for (let k = from; k < Math.min(to, n); k++) {
+      if (source.min[k]! < low) low = source.min[k]!
+      if (source.max[k]! > high) high = source.max[k]!
+    }
+    envelope.min[b] = low === Infinity ? NaN : low
+    envelope.max[b] = high === -Infinity ? NaN : high
+  }
+  return envelope
+}

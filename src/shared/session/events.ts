@@ -136,3 +136,25 @@ export function eventsTsv(events: SessionEvent[], context: EventsTableContext): 
   })
   return `${[header.join('\t'), ...rows].join('\n')}\n`
 }
+
+/** The rows of a TSV file as objects keyed by its header (events.tsv as written above). */
+export function parseTsv(text: string): Record<string, string>[] {
+  const [header, ...rows] = text.replace(/\r/g, '').trimEnd().split('\n')
+  if (!header) return []
+  const names = header.split('\t')
+  return rows.filter((row) => row !== '').map((row) => Object.fromEntries(row.split('\t').map((value, index) => [names[index] ?? `column${index + 1}`, value])))
+}
+
+/** Every answer in an events.tsv, by stimulus and scale, stimuli in the order they were first rated. */
+export function ratingsFromEvents(rows: readonly Record<string, string>[]): { stimulus: string; answers: Record<string, number[]> }[] {
+  const byStimulus = new Map<string, Record<string, number[]>>()
+  for (const row of rows) {
+    if (row.trial_type !== 'response' || !row.stimulus || row.stimulus === 'n/a' || !row.scale || row.scale === 'n/a') continue
+    const value = Number(row.value)
+    if (!Number.isFinite(value)) continue
+    const answers = byStimulus.get(row.stimulus) ?? {}
+    ;(answers[row.scale] ??= []).push(value)
+    byStimulus.set(row.stimulus, answers)
+  }
+  return [...byStimulus].map(([stimulus, answers]) => ({ stimulus, answers }))
+}

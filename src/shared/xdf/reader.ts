@@ -5,10 +5,11 @@
  */
 
 import { applyClockFit, dejitter, fitClockOffsets, spanSrate } from './clock'
-import { ChunkTag, boundaryUuid, findBoundaryUuid, hostIsLittleEndian, isLengthWidth, magicBytes, tagHasStreamId } from './format'
+import { ChunkTag, boundaryUuid, findBoundaryUuid, isLengthWidth, magicBytes, tagHasStreamId } from './format'
 import { parseStreamFooterXml, parseStreamInfoXml } from './info'
-import { allocateSamples, valueBytes } from './types'
-import type { NumericChannelFormat, NumericSamples, StreamDescription } from './types'
+import { CorruptChunkError, decodeSamplesChunk, type DecodedSamples } from './samples'
+import { allocateSamples } from './types'
+import type { NumericSamples, StreamDescription } from './types'
 
 export interface XdfStream {
   id: number
@@ -41,9 +42,6 @@ export interface ReadOptions {
   /** A gap longer than this many sample periods (and than the seconds threshold) starts a new segment. Default 500. */
   dejitterBreakThresholdSamples?: number
 }
-
-/** Bytes that cannot be decoded as the chunk they claim to be; the reader resyncs at the next boundary. */
-class CorruptChunkError extends Error {}
 
 const utf8 = new TextDecoder('utf-8')
 
@@ -85,36 +83,24 @@ class StreamBuilder {
     }
   }
 
-  snapshot(): { count: number; previous: number | undefined; leading: number; explicit: boolean } {
-    return { count: this.count, previous: this.previous, leading: this.leadingWithoutTimestamp, explicit: this.sawExplicitTimestamp }
-  }
-
-  restore(state: ReturnType<StreamBuilder['snapshot']>): void {
-    this.count = state.count
-    this.previous = state.previous
-    this.leadingWithoutTimestamp = state.leading
-    this.sawExplicitTimestamp = state.explicit
-    this.strings.length = Math.min(this.strings.length, state.count)
-  }
-
-  pushTimestamp(explicit: number | undefined): void {
-    let t: number
-    if (explicit !== undefined) {
-      t = explicit
-      this.sawExplicitTimestamp = true
-    } else {
-      const srate = this.description.nominalSrate
-      t = this.previous === undefined ? 0 : this.previous + (srate > 0 ? 1 / srate : 0)
-      if (!this.sawExplicitTimestamp) this.leadingWithoutTimestamp++
+  /** Adds one decoded chunk (decoding fails before anything is added, so a damaged chunk leaves no trace). */
+  append(decoded: DecodedSamples): void {
+    this.reserve(decoded.count)
+    if (!this.sawExplicitTimestamp) {
+      this.leadingWithoutTimestamp += Math.min(decoded.firstExplicit, decoded.count)
+      if (decoded.firstExplicit < decoded.count) this.sawExplicitTimestamp = true
     }
-    this.timestamps[this.count] = t
-    this.previous = t
+    this.timestamps.set(decoded.timestamps, this.count)
+    if (this.numeric === undefined) for (const sample of decoded.values as string[][]) this.strings.push(sample)
+    else copyInto(this.numeric, decoded.values as NumericSamples, decoded.count * this.description.channelCount, this.count * this.description.channelCount)
+    this.count += decoded.count
+    if (decoded.count > 0) this.previous = decoded.timestamps[decoded.count - 1]
   }
 }
 
-/** Copies the first `length` values; both arrays are of the same element type by construction. */
-function copyInto(target: NumericSamples, source: NumericSamples, length: number): void {
-  ;(target as Float64Array).set((source as Float64Array).subarray(0, length))
+/** Copies the first `length` values to `at`; both arrays are of the same element type by construction. */
+function copyInto(target: NumericSamples, source: NumericSamples, length: number, at = 0): void {
+  ;(target as Float64Array).set((source as Float64Array).subarray(0, length), at)
 }
 
 class Reader {
@@ -195,14 +181,6 @@ class Reader {
     return big > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(big)
   }
 
-  /** A varlen integer inside [offset, end); returns its value and the offset after it. */
-  readVarLen(offset: number, end: number): [number, number] {
-    const width = this.bytes[offset]
-    if (width === undefined || offset >= end || !isLengthWidth(width)) throw new CorruptChunkError(`invalid length width ${width ?? 'none'} at byte ${offset}`)
-    if (offset + 1 + width > end) throw new CorruptChunkError(`length field at byte ${offset} runs past its chunk`)
-    return [this.readUnsigned(offset + 1, width), offset + 1 + width]
-  }
-
   private dispatch(tag: number, offset: number, end: number): void {
     if (tag === ChunkTag.FileHeader) return this.onFileHeader(offset, end)
     if (tag === ChunkTag.Boundary) return this.onBoundary(offset, end)
@@ -266,102 +244,8 @@ class Reader {
   }
 }
 
-/** Decodes one samples chunk into `builder`; on failure the chunk's samples are rolled back. */
 function decodeSamples(reader: Reader, builder: StreamBuilder, start: number, end: number): void {
-  const state = builder.snapshot()
-  try {
-    decodeSamplesUnsafe(reader, builder, start, end)
-  } catch (error) {
-    builder.restore(state)
-    throw error
-  }
-}
-
-function decodeSamplesUnsafe(reader: Reader, builder: StreamBuilder, start: number, end: number): void {
-  const { channelFormat: format, channelCount } = builder.description
-  const [count, afterCount] = reader.readVarLen(start, end)
-  // Each sample takes at least its timestamp flag plus its values; a larger count means damage, and
-  // must not drive a huge allocation.
-  const minimumSampleBytes = 1 + channelCount * (format === 'string' ? 2 : valueBytes[format])
-  if (count > (end - afterCount) / minimumSampleBytes) {
-    throw new CorruptChunkError(`samples chunk of stream ${builder.id} claims ${count} samples in ${end - afterCount} bytes`)
-  }
-  builder.reserve(count)
-  const view = reader.view
-  const bytes = reader.bytes
-  let offset = afterCount
-  const readValues = format === 'string' ? undefined : numericReader(format, builder, bytes, view)
-  const sampleBytes = format === 'string' ? 0 : channelCount * valueBytes[format]
-  for (let i = 0; i < count; i++) {
-    const flag = bytes[offset]
-    if (flag === 8) {
-      if (offset + 9 > end) throw new CorruptChunkError(`sample of stream ${builder.id} runs past its chunk`)
-      builder.pushTimestamp(view.getFloat64(offset + 1, true))
-      offset += 9
-    } else if (flag === 0) {
-      builder.pushTimestamp(undefined)
-      offset += 1
-    } else {
-      throw new CorruptChunkError(`invalid timestamp flag ${flag ?? 'none'} in stream ${builder.id}`)
-    }
-    if (readValues === undefined) {
-      offset = readStringSample(reader, builder, offset, end)
-    } else {
-      if (offset + sampleBytes > end) throw new CorruptChunkError(`sample of stream ${builder.id} runs past its chunk`)
-      readValues(offset)
-      offset += sampleBytes
-    }
-    builder.count++
-  }
-  if (offset !== end) throw new CorruptChunkError(`samples chunk of stream ${builder.id} has ${end - offset} unexplained bytes`)
-}
-
-function readStringSample(reader: Reader, builder: StreamBuilder, offset: number, end: number): number {
-  const sample: string[] = []
-  for (let c = 0; c < builder.description.channelCount; c++) {
-    const [length, textStart] = reader.readVarLen(offset, end)
-    if (textStart + length > end) throw new CorruptChunkError(`string value of stream ${builder.id} runs past its chunk`)
-    sample.push(utf8.decode(reader.bytes.subarray(textStart, textStart + length)))
-    offset = textStart + length
-  }
-  builder.strings[builder.count] = sample
-  return offset
-}
-
-/** Returns a function that stores the values at `offset` as sample `builder.count`. */
-function numericReader(format: NumericChannelFormat, builder: StreamBuilder, bytes: Uint8Array, view: DataView): (offset: number) => void {
-  const channelCount = builder.description.channelCount
-  const sampleBytes = channelCount * valueBytes[format]
-  // Called after builder.reserve, so the storage array stays the same for the whole chunk.
-  const target = builder.numeric as NumericSamples
-  if (hostIsLittleEndian) {
-    const targetBytes = new Uint8Array(target.buffer, target.byteOffset, target.byteLength)
-    return (offset) => targetBytes.set(bytes.subarray(offset, offset + sampleBytes), builder.count * sampleBytes)
-  }
-  const get = valueGetter(format, view)
-  const size = valueBytes[format]
-  const values = target as Float64Array
-  return (offset) => {
-    const base = builder.count * channelCount
-    for (let c = 0; c < channelCount; c++) values[base + c] = get(offset + c * size) as number
-  }
-}
-
-function valueGetter(format: NumericChannelFormat, view: DataView): (offset: number) => number | bigint {
-  switch (format) {
-    case 'int8':
-      return (o) => view.getInt8(o)
-    case 'int16':
-      return (o) => view.getInt16(o, true)
-    case 'int32':
-      return (o) => view.getInt32(o, true)
-    case 'int64':
-      return (o) => view.getBigInt64(o, true)
-    case 'float32':
-      return (o) => view.getFloat32(o, true)
-    case 'double64':
-      return (o) => view.getFloat64(o, true)
-  }
+  builder.append(decodeSamplesChunk(reader.bytes.subarray(start, end), builder.description, builder.previous, builder.id))
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { minMaxEnvelope, RingBuffer } from '../../../../src/shared/dsp/decimate'
+import { ColumnEnvelope, minMaxEnvelope, resampleEnvelope, RingBuffer } from '../../../../src/shared/dsp/decimate'
 
 /** Two channels: channel 0 counts up from 0, channel 1 is −10 × the sample index. */
 function twoChannels(frames: number, start = 0): Float32Array {
@@ -90,5 +90,35 @@ describe('RingBuffer', () => {
     expect(() => ring.push(new Float32Array(3))).toThrow(/whole number/)
     ring.clear()
     expect([ring.sampleCount, ring.totalPushed]).toEqual([0, 0])
+  })
+})
+
+describe('ColumnEnvelope', () => {
+  it('takes min and max per column of every channel from pieces, in any order', () => {
+    const envelope = new ColumnEnvelope(2, 2, 4)
+    envelope.add(2, Float32Array.of(5, -5, 6, -6, 99, 99)) // samples 2, 3 (and one past the end, ignored)
+    envelope.add(-1, Float32Array.of(99, 99, 1, -1, 2, -2)) // one before the start (ignored), samples 0, 1
+    const { min, max } = envelope.finish()
+    expect([...min]).toEqual([1, 5, -2, -6])
+    expect([...max]).toEqual([2, 6, -1, -5])
+  })
+
+  it('leaves columns without samples NaN', () => {
+    const envelope = new ColumnEnvelope(1, 4, 2)
+    envelope.add(0, Float32Array.of(1, 2))
+    const { min } = envelope.finish()
+    expect(min.filter(Number.isNaN)).toHaveLength(2)
+  })
+})
+
+describe('resampleEnvelope', () => {
+  it('merges columns (min of mins, max of maxes) or repeats them when widening', () => {
+    const source = { min: Float32Array.of(0, -3, 1, NaN), max: Float32Array.of(1, 2, 5, NaN) }
+    const narrow = resampleEnvelope(source, 2)
+    expect([...narrow.min]).toEqual([-3, 1])
+    expect([...narrow.max]).toEqual([2, 5])
+    const wide = resampleEnvelope({ min: Float32Array.of(1, 2), max: Float32Array.of(3, 4) }, 4)
+    expect([...wide.min]).toEqual([1, 1, 2, 2])
+    expect([...wide.max]).toEqual([3, 3, 4, 4])
   })
 })

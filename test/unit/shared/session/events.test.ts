@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { eventsColumns, eventsTsv, parseSessionMarker, sessionMarkerPayload, type SessionEvent } from '../../../../src/shared/session/events'
+import { eventsColumns, eventsTsv, parseSessionMarker, parseTsv, ratingsFromEvents, sessionMarkerPayload, type SessionEvent } from '../../../../src/shared/session/events'
 
 const context = {
   partStart: (part: number) => (part === 1 ? 100 : 5000),
@@ -79,5 +79,18 @@ describe('session markers', () => {
     expect(parseSessionMarker('stimulus 3', 1, 1)).toBeNull()
     expect(parseSessionMarker('{"kind":"x"}', 1, 1)).toBeNull()
     expect(parseSessionMarker('null', 1, 1)).toBeNull()
+  })
+})
+
+describe('reading events.tsv back', () => {
+  it('parses rows by header and gathers the answers per stimulus and scale', () => {
+    const rows = parseTsv('onset\ttrial_type\tstimulus\tscale\tvalue\n0.1\tstimulus_onset\ts1\tn/a\tn/a\n1.2\tresponse\ts1\tliking\t7\n1.4\tresponse\ts1\tvalence\t3\n5\tresponse\ts2\tliking\t2\n9\tresponse\ts1\tliking\t5\n9.5\tresponse\tn/a\tliking\t1\n')
+    expect(rows).toHaveLength(6)
+    expect(rows[1]).toEqual({ onset: '1.2', trial_type: 'response', stimulus: 's1', scale: 'liking', value: '7' })
+    expect(ratingsFromEvents(rows)).toEqual([
+      { stimulus: 's1', answers: { liking: [7, 5], valence: [3] } },
+      { stimulus: 's2', answers: { liking: [2] } },
+    ])
+    expect(parseTsv('')).toEqual([])
   })
 })
