@@ -16,6 +16,7 @@ export default defineConfig({
           'inlet-worker': resolve(__dirname, 'src/main/lsl/inlet-worker.ts'),
           'recorder-worker': resolve(__dirname, 'src/main/recorder/recorder-worker.ts'),
           'audio-worker': resolve(__dirname, 'src/main/audio/engine-worker.ts'),
+          'decode-worker': resolve(__dirname, 'src/main/audio/decode-worker.ts'),
         },
         // Shared chunks sit beside the entries so that __dirname is out/main in every file.
         output: { chunkFileNames: '[name]-[hash].js' },

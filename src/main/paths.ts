@@ -32,6 +32,6 @@ export const demoStudyDir = path.join(appRootDir, 'resources', 'demo')
  * A worker thread's entry file. Workers always run from the build (out/main), also when the code
  * that starts them runs from source in tests, so that one file serves the app, the CLI and tests.
  */
-export function workerFile(name: 'inlet-worker' | 'recorder-worker' | 'audio-worker'): string {
+export function workerFile(name: 'inlet-worker' | 'recorder-worker' | 'audio-worker' | 'decode-worker'): string {
   return path.join(appRootDir, 'out', 'main', `${name}.js`)
 }

@@ -3,12 +3,11 @@ import type { AudioStatus, StimulusOverview } from '../../shared/contract'
 import type { TimingCertificate } from '../../shared/audio/certificate'
 import type { MarkerEvent } from '../../shared/audio/markers'
 import { integratedLoudness, peak } from '../../shared/audio/loudness'
-import { prepareStimulus } from '../../shared/audio/prepare'
 import { durationSeconds, frameCount, interleave } from '../../shared/audio/types'
 import { EntrainError } from '../../shared/errors'
 import type { EventHub } from '../events'
 import { listDevices, type AudioDevice } from './alsa'
-import { decodeAudioFile } from './decode'
+import { decodeOffThread } from './decode-off-thread'
 import { AudioEngine, engineDefaults } from './engine'
 import { runSelfTest, writeCertificate } from './selftest'
 
@@ -75,7 +74,7 @@ export class AudioService {
 
   /** What the waveform view shows: min/max per bucket of the first channel, and the file's facts. */
   async overview(file: string): Promise<StimulusOverview> {
-    const audio = await decodeAudioFile(file)
+    const audio = await decodeOffThread(file)
     const samples = audio.channels[0]!
     const buckets = Math.min(overviewBuckets, Math.max(1, samples.length))
     const peaks = new Float32Array(buckets * 2)
@@ -108,13 +107,13 @@ export class AudioService {
 
   async play(file: string, excerpt?: { start: number; end?: number }): Promise<MarkerEvent> {
     const engine = await this.open()
-    const prepared = prepareStimulus(await decodeAudioFile(file), {
+    const prepared = await decodeOffThread(file, {
       targetRate: engine.device.rate,
       targetChannels: engine.device.channels === 1 ? 1 : 2,
       ...(excerpt ? { excerpt, fadeIn: 0.01, fadeOut: 0.01 } : {}),
     })
     const stimulus = { id: path.basename(file, path.extname(file)), file: path.resolve(file) }
-    return this.played(await engine.play(stimulus, interleave(prepared.audio)))
+    return this.played(await engine.play(stimulus, interleave(prepared)))
   }
 
   async stop(): Promise<AudioStatus> {

@@ -2,7 +2,6 @@ import os from 'node:os'
 import path from 'node:path'
 import type { PreflightCheck, SessionState, SessionStatus, StreamSummary } from '../../shared/contract'
 import type { MarkerEvent } from '../../shared/audio/markers'
-import { prepareStimulus } from '../../shared/audio/prepare'
 import { interleave, type PcmAudio } from '../../shared/audio/types'
 import { EntrainError, toErrorInfo } from '../../shared/errors'
 import { sessionMarkerPayload, sessionStreams, type LogLine, type PhaseName, type SessionEvent } from '../../shared/session/events'
@@ -21,7 +20,7 @@ import type { Phase } from '../../shared/study/schema'
 import { expectedDurationSeconds, realiseSequence, sessionSeed, type PlannedTrial } from '../../shared/study/sequence'
 import type { Acquisition } from '../acquisition'
 import { appVersion } from '../app-info'
-import { decodeAudioFile } from '../audio/decode'
+import { decodeOffThread } from '../audio/decode-off-thread'
 import { engineDefaults, type Playback } from '../audio/engine'
 import type { AudioService } from '../audio/service'
 import { Outlet } from '../lsl/outlet'
@@ -556,13 +555,12 @@ export class SessionRunner {
     if (!audio) {
       const stimulus = this.loaded.study.stimuli.find((candidate) => candidate.id === id)!
       audio = this.env.audio.readyEngine().then(async (engine) => {
-        const decoded = await decodeAudioFile(path.resolve(this.loaded.folder, stimulus.file))
-        return prepareStimulus(decoded, {
+        return decodeOffThread(path.resolve(this.loaded.folder, stimulus.file), {
           targetRate: engine.device.rate,
           targetChannels: engine.device.channels === 1 ? 1 : 2,
           gainDb: stimulus.gainDb,
           ...(stimulus.excerpt ? { excerpt: stimulus.excerpt, fadeIn: 0.01, fadeOut: 0.01 } : {}),
-        }).audio
+        })
       })
       audio.catch(() => this.prepared.delete(id))
       this.prepared.set(id, audio)

@@ -4,7 +4,7 @@ import { checkStudy, type StudyIssue } from '../../shared/study/check'
 import type { Study } from '../../shared/study/schema'
 import { durationSeconds } from '../../shared/audio/types'
 import { EntrainError } from '../../shared/errors'
-import { decodeAudioFile } from '../audio/decode'
+import { decodeOffThread } from '../audio/decode-off-thread'
 
 export interface LoadedStudy {
   file: string
@@ -31,11 +31,11 @@ const durations = new Map<string, Promise<number>>()
 
 async function audioDuration(file: string): Promise<number> {
   const stats = await fs.stat(file).catch(() => null)
-  if (!stats) return durationSeconds(await decodeAudioFile(file))
+  if (!stats) return durationSeconds(await decodeOffThread(file))
   const key = `${file}|${stats.size}|${stats.mtimeMs}`
   let seconds = durations.get(key)
   if (!seconds) {
-    seconds = decodeAudioFile(file).then(durationSeconds)
+    seconds = decodeOffThread(file).then(durationSeconds)
     durations.set(key, seconds)
     seconds.catch(() => durations.delete(key))
   }
