@@ -83,7 +83,9 @@ describe.runIf(pulseAvailable)('entrain run', () => {
       // arg-max by a few samples; at the marker it must be within 10 % of the peak.
       expect(Math.abs(best), `the response peaks ${best} samples away from the onset marker`).toBeLessThanOrEqual(4)
       expect(at(0)).toBeGreaterThan(0.9 * at(best))
-      expect(at(0)).toBeGreaterThan(0.12)
+      // How strong it is depends on the background EEG under that stimulus (a blink can halve it);
+      // the floor only says that there is a response at all.
+      expect(at(0)).toBeGreaterThan(0.05)
       expect(Math.abs(at(250))).toBeLessThan(at(0) / 2)
     }
   })
