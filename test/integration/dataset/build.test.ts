@@ -105,8 +105,16 @@ describe.runIf(pulseAvailable)('entrain dataset build', () => {
   })
 })
 
-describe('entrain dataset build: wavelet flags it cannot use', () => {
-  it('names the flag and what it takes, before reading anything', async () => {
+describe('entrain dataset build: the wavelet steps’ flags', () => {
+  it('lists them in --help, with the paper’s values as defaults', async () => {
+    const help = await runCli(['dataset', '--help'])
+    expect(help.code).toBe(0)
+    for (const flag of [/--artifacts K\|none .*mean ± K·sd zeroed \(default 5; "none"\)/, /--semblance T\|none .*\(default 0\.5; "none"\)/, /--semblance-window N .*\(default 3\)/, /--wavelet dbN .*db1…db20 \(default db8\)/]) {
+      expect(help.stdout.replace(/\s+/g, ' ')).toMatch(flag)
+    }
+  })
+
+  it('names a flag it cannot use and what it takes, before reading anything', async () => {
     const cases: [string[], RegExp][] = [
       [['--semblance-window', '4'], /--semblance-window is not valid: 4/],
       [['--semblance', '1.5'], /--semblance is not valid: 1.5/],
