@@ -40,7 +40,7 @@ describe('wavelet artifact removal', () => {
     expect(removeWaveletArtifacts([channel], db8, 5)).toBeGreaterThan(0)
     const residual = minus(channel, clean!)
     const near = [at - rate, at + rate] as const
-    // What remains of the pop near it, against the pop itself (measured: about 0.3).
+    // What remains of the pop near it, against the pop itself (measured: 0.23).
     expect(rms(residual, ...near) / rms(pop, ...near)).toBeLessThan(0.4)
     expect(Math.max(...residual.subarray(...near).map(Math.abs))).toBeLessThan(60)
     // Two seconds away and more the EEG is untouched.
@@ -56,7 +56,7 @@ describe('wavelet artifact removal', () => {
     const channel = Float32Array.from(clean!, (value, index) => value + blink[index]!)
     expect(removeWaveletArtifacts([channel], db8, 5)).toBeGreaterThan(0)
     const near = [at - rate, at + 2 * rate] as const
-    // Measured: about 0.7 of the blink's rms remains at k = 5; a lower k takes more, and more EEG.
+    // Measured: 0.6 of the blink's rms remains at k = 5; a lower k takes more, and more EEG.
     expect(rms(minus(channel, clean!), ...near) / rms(blink, ...near)).toBeLessThan(0.8)
     const stricter = Float32Array.from(clean!, (value, index) => value + blink[index]!)
     removeWaveletArtifacts([stricter], db8, 3)
@@ -98,7 +98,7 @@ describe('semblance denoising', () => {
       }
       expect(along / energy / weights[c]!, `channel ${c}`).toBeGreaterThan(0.85)
       expect(along / energy / weights[c]!).toBeLessThan(1.15)
-      // What is left besides it is less than the noise that went in (measured: about 0.75).
+      // What is left besides it is less than the noise that went in (measured: 0.72–0.78).
       const residual = Float32Array.from(channel, (value, index) => value - weights[c]! * shared![index]!)
       expect(rms(residual) / rms(noise[c]!), `channel ${c}`).toBeLessThan(0.85)
       expect(correlation(channel, shared!)).toBeGreaterThan(correlation(channelsIn[c]!, shared!) + 0.05)
