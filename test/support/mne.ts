@@ -1,9 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { pythonHas, runPythonJson } from './python'
 
-/** Debian's Python, where python3-mne lives (a `python3` on PATH may be a pyenv shim without it). */
-export const debianPython = '/usr/bin/python3'
-
-export const mneAvailable = spawnSync(debianPython, ['-c', 'import mne'], { stdio: 'ignore' }).status === 0
+export const mneAvailable = pythonHas('mne')
 
 export interface MneRecording {
   sfreq: number
@@ -27,12 +24,7 @@ print(json.dumps({
 
 /** Reads a BrainVision (.vhdr) or EDF file with MNE, as a user of MNE-Python would. */
 export function readWithMne(file: string): Promise<MneRecording> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(debianPython, ['-c', script, file], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk) => (stdout += chunk))
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(stdout) as MneRecording) : reject(new Error(`MNE could not read ${file}: ${stderr}`))))
+  return runPythonJson<MneRecording>(script, [file]).catch((error: Error) => {
+    throw new Error(`MNE could not read ${file}: ${error.message}`)
   })
 }

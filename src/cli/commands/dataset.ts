@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { buildDataset, datasetDefaults } from '../../main/dataset/build'
 import { sessionFolders } from '../../main/session/files'
-import { paperChain, type EegChain } from '../../shared/dataset/eeg-chain'
+import { chainProblem, paperChain, type EegChain } from '../../shared/dataset/eeg-chain'
 import { paperWindows } from '../../shared/dataset/windows'
 import { EntrainError } from '../../shared/errors'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
@@ -23,7 +23,7 @@ function choice<T extends string>(value: string | undefined, name: string, allow
 export const datasetCommand = defineCommand({
   name: 'dataset',
   summary:
-    'Build a dataset of paired audio/EEG windows from recorded sessions: `entrain dataset build --study DIR | --session DIR… --out DIR`. Windows start at each stimulus onset (its marker’s DAC time); the EEG goes through the paper’s chain by default (50 Hz band-stop, 0.5–49.5 Hz zero-phase band-pass, 250 Hz, per-song min–max scaling) and the audio is mono at 22 050 Hz. Writes float32 shards and manifest.json with folds by subject and by song.',
+    'Build a dataset of paired audio/EEG windows from recorded sessions: `entrain dataset build --study DIR | --session DIR… --out DIR`. Windows start at each stimulus onset (its marker’s DAC time); the EEG goes through the paper’s chain by default (50 Hz band-stop, 0.5–49.5 Hz zero-phase band-pass, 250 Hz; then per song: db8 wavelet artifact removal, min–max scaling, db8 wavelet semblance denoising) and the audio is mono at 22 050 Hz. Writes float32 shards and manifest.json (with the chain) and folds by subject and by song.',
   positionals: 'build',
   options: {
     study: { type: 'string', value: 'DIR', description: 'every session in the study folder’s sessions/' },
@@ -37,7 +37,19 @@ export const datasetCommand = defineCommand({
     band: { type: 'string', value: 'LOW,HIGH', description: `zero-phase band-pass in Hz (default ${paperChain.bandpass!.join(',')}; "none")` },
     order: { type: 'string', value: 'N', description: `Butterworth order (default ${paperChain.filterOrder})` },
     reference: { type: 'string', value: 'none|average', description: 're-reference (default none)' },
+    artifacts: {
+      type: 'string',
+      value: 'K|none',
+      description: `wavelet artifact removal per song, before scaling: per channel and level, detail coefficients beyond mean ± K·sd zeroed (default ${paperChain.artifacts!.k}; "none")`,
+    },
     scaling: { type: 'string', value: 'minmax|zscore|robust|none', description: 'per-song, per-channel EEG scaling (default minmax)' },
+    semblance: {
+      type: 'string',
+      value: 'T|none',
+      description: `wavelet semblance denoising per song, after scaling: detail coefficients whose semblance with the other channels is below T (−1…1) zeroed (default ${paperChain.semblance!.threshold}; "none")`,
+    },
+    'semblance-window': { type: 'string', value: 'N', description: `coefficients (odd) over which semblance is measured (default ${paperChain.semblance!.window})` },
+    wavelet: { type: 'string', value: 'dbN', description: `Daubechies wavelet of both wavelet steps, db1…db20 (default ${paperChain.artifacts!.wavelet})` },
     'audio-rate': { type: 'string', value: 'HZ', description: `audio rate (default ${datasetDefaults.audioRate})` },
     'audio-scaling': { type: 'string', value: 'minmax|none', description: 'whole-track audio scaling (default minmax)' },
     stream: { type: 'string', value: 'NAME', description: 'EEG stream name (default: the first stream of type EEG)' },
@@ -53,14 +65,28 @@ export const datasetCommand = defineCommand({
     const window = number(options.window, 'window', paperWindows.windowSeconds, (value) => value > 0)
     const band = options.band === undefined ? paperChain.bandpass : options.band === 'none' ? null : (options.band.split(',').map(Number) as [number, number])
     if (band && (band.length !== 2 || band.some((value) => !Number.isFinite(value)))) throw new UsageError(`--band must be LOW,HIGH in Hz or none, not ${options.band}`)
+    const waveletName = options.wavelet ?? paperChain.artifacts!.wavelet
+    const semblanceOff = options.semblance === 'none'
+    if (semblanceOff && options['semblance-window'] !== undefined) throw new UsageError('--semblance-window needs semblance denoising (drop --semblance none)')
     const chain: EegChain = {
       lineHz: options.line === 'none' ? null : number(options.line, 'line', paperChain.lineHz!, (value) => value > 0),
       bandpass: band,
       filterOrder: number(options.order, 'order', paperChain.filterOrder, Number.isInteger),
       reference: choice(options.reference, 'reference', ['none', 'average'] as const, 'none'),
       rate: options['eeg-rate'] === 'recorded' ? null : number(options['eeg-rate'], 'eeg-rate', paperChain.rate!, (value) => value > 0),
+      artifacts: options.artifacts === 'none' ? null : { wavelet: waveletName, k: number(options.artifacts, 'artifacts', paperChain.artifacts!.k, (value) => value > 0 && Number.isFinite(value)) },
       scaling: choice(options.scaling, 'scaling', ['minmax', 'zscore', 'robust', 'none'] as const, 'minmax'),
+      semblance: semblanceOff
+        ? null
+        : {
+            wavelet: waveletName,
+            threshold: number(options.semblance, 'semblance', paperChain.semblance!.threshold, (value) => value >= -1 && value <= 1),
+            window: number(options['semblance-window'], 'semblance-window', paperChain.semblance!.window, (value) => Number.isInteger(value) && value >= 1 && value % 2 === 1),
+          },
     }
+    // What does not depend on the recording is checked now; its rate and channels, per recording.
+    const problem = chainProblem(chain, Infinity)
+    if (problem) throw new UsageError(problem)
     const progress = new ProgressBar(io.stderr, 'building dataset')
     const manifest = await buildDataset({
       sessions,

@@ -3,6 +3,7 @@ import { appRootDir, defaultDataDir } from '../../main/paths'
 import { listDevices } from '../../main/audio/alsa'
 import { locateElectron } from '../../main/electron-binary'
 import { lsl } from '../../main/lsl/bindings'
+import type { BackendChoice } from '../../trainer/backend'
 import { defineCommand, exitCodes, output } from '../command'
 
 export interface Check {
@@ -72,20 +73,35 @@ export function runChecks(): Check[] {
   return checks
 }
 
+/**
+ * The backend training would run on here (the same choice `entrain dcca fit` makes, honouring
+ * ENTRAIN_TF_BACKEND, ENTRAIN_WASM_THREADS and ENTRAIN_BLAS_LIB), and why better ones were passed over.
+ */
+async function trainingCheck(): Promise<{ check: Check; backend: BackendChoice | null }> {
+  try {
+    // Loaded here only: TensorFlow.js is large, and no other check needs it.
+    const { selectBackend } = await import('../../trainer/backend')
+    const backend = await selectBackend()
+    const slow = backend.name === 'cpu' || (backend.name === 'wasm' && backend.products === null)
+    const advice = backend.name === 'cpu' ? 'training will be very slow' : backend.products === null ? 'matrix products stay in wasm, several times slower than a native BLAS' : ''
+    return { check: { name: 'training', status: slow ? 'warning' : 'ok', detail: `${backend.description}${advice ? `; ${advice}` : ''}` }, backend }
+  } catch (error) {
+    return { check: { name: 'training', status: 'missing', detail: (error as Error).message }, backend: null }
+  }
+}
+
 export const doctorCommand = defineCommand({
   name: 'doctor',
-  summary: 'Check what Entrain can use on this machine and say what to install for what is missing.',
+  summary: 'Check what Entrain can use on this machine (including the backend training would run on, and why better ones were passed over) and say what to install for what is missing.',
   options: {},
   async run({ options, io }) {
-    const checks = runChecks()
+    const training = await trainingCheck()
+    const checks = [...runChecks(), training.check]
     const marks = { ok: 'ok  ', warning: 'warn', missing: 'MISS' }
     const width = Math.max(...checks.map((check) => check.name.length))
-    output(
-      io,
-      options.json,
-      { checks },
-      checks.map((check) => `[${marks[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`).join('\n'),
-    )
+    const passedOver = (training.backend?.skipped ?? []).map((reason) => `${' '.repeat(width + 9)}passed over: ${reason}`)
+    const trainingBackend = training.backend && { name: training.backend.name, description: training.backend.description, threads: training.backend.threads, blas: training.backend.products, skipped: training.backend.skipped }
+    output(io, options.json, { checks, trainingBackend }, [...checks.map((check) => `[${marks[check.status]}] ${check.name.padEnd(width)}  ${check.detail}`), ...passedOver].join('\n'))
     return checks.some((check) => check.status === 'missing') ? exitCodes.failure : exitCodes.ok
   },
 })

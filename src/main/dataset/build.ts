@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { prepareStimulus } from '../../shared/audio/prepare'
-import { chainProblem, filterPart, scaleEpoch, type EegChain } from '../../shared/dataset/eeg-chain'
+import { chainProblem, filterPart, processEpoch, scaleEpoch, type EegChain } from '../../shared/dataset/eeg-chain'
 import { datasetFormat, datasetVersion, shardName, type DatasetItem, type DatasetManifest } from '../../shared/dataset/manifest'
 import { assignFolds, windowOffsets, windowProblem, type WindowSpec } from '../../shared/dataset/windows'
 import { EntrainError } from '../../shared/errors'
@@ -168,7 +168,7 @@ export async function buildDataset(options: DatasetOptions): Promise<DatasetMani
       const file = path.join(folder, part.file)
       const xdf = readXdf(new Uint8Array(await fs.readFile(file)), { synchronizeClocks: true, dejitter: true })
       const stream = eegStreamOf(xdf.streams, options.eegStream, file)
-      const chainIssue = chainProblem(options.chain, stream.description.nominalSrate)
+      const chainIssue = chainProblem(options.chain, stream.description.nominalSrate, stream.description.channelCount)
       if (chainIssue) throw new EntrainError('INVALID_INPUT', `${file}: ${chainIssue}`)
       const labels = (stream.description.channels ?? []).map((channel, index) => channel.label ?? `ch${index + 1}`)
       const channelLabels = labels.length === stream.description.channelCount ? labels : Array.from({ length: stream.description.channelCount }, (_, index) => `ch${index + 1}`)
@@ -200,11 +200,11 @@ export async function buildDataset(options: DatasetOptions): Promise<DatasetMani
           leaveOut('shorter than one window, or EEG ends too soon')
           continue
         }
-        // The epoch spans the windows; it is scaled as a whole (per song), as the paper does.
+        // The epoch spans the windows; its wavelet steps and scaling run on it as a whole (per song), as the paper does.
         const first = Math.round((onset + options.windows.lagSeconds - segment.start) * segment.rate)
         const epochLength = Math.round((offsets.at(-1)! + options.windows.windowSeconds) * segment.rate)
         const epoch = segment.channels.map((channel) => channel.slice(first, first + epochLength))
-        scaleEpoch(epoch, options.chain.scaling)
+        processEpoch(epoch, options.chain)
         for (const offset of offsets) {
           const audioStart = Math.round(offset * options.audioRate)
           const eegStart = Math.round(offset * segment.rate)
