@@ -2,20 +2,21 @@
  * Adam (Kingma & Ba 2015) with the whole update of a variable in one pass over plain arrays.
  * tf.train.adam spends about ten backend ops per variable per step; on wasm that was a third of a
  * DCCA step once the products went to a native BLAS. Same update as tf.train.adam, same defaults.
- * Between steps the optimizer owns its variables' values: it keeps them in its own arrays and
- * writes them to the variables after each update, so nothing else may assign to them meanwhile.
+ * On wasm the pass reads the gradient and rewrites the variable where they lie in wasm memory;
+ * a variable whose data another tensor shares (a clone kept as a checkpoint) gets new data instead,
+ * so that the other tensor keeps its values. Other backends copy the values out and back.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { valuesInPlace, writableValuesInPlace } from './backend'
 
-interface State {
-  parameters: Float32Array
+interface Moments {
   first: Float32Array
   second: Float32Array
 }
 
 /** One variable's update; a function of its own so that the engine optimises this loop once. */
-function adamUpdate(state: State, gradient: Float32Array, beta1: number, beta2: number, stepSize: number, secondScale: number, epsilon: number): void {
-  const { parameters, first, second } = state
+function adamUpdate(parameters: Float32Array, moments: Moments, gradient: Float32Array, beta1: number, beta2: number, stepSize: number, secondScale: number, epsilon: number): void {
+  const { first, second } = moments
   const keep1 = 1 - beta1
   const keep2 = 1 - beta2
   for (let index = 0; index < gradient.length; index++) {
@@ -30,7 +31,7 @@ function adamUpdate(state: State, gradient: Float32Array, beta1: number, beta2: 
 
 export class FusedAdam {
   private step = 0
-  private readonly states = new Map<tf.Variable, State>()
+  private readonly moments = new Map<tf.Variable, Moments>()
 
   constructor(
     private readonly learningRate: number,
@@ -47,14 +48,20 @@ export class FusedAdam {
     const stepSize = this.learningRate / (1 - this.beta1 ** this.step)
     const secondScale = 1 / (1 - this.beta2 ** this.step)
     for (const variable of variables) {
-      let state = this.states.get(variable)
-      if (!state) {
-        const parameters = Float32Array.from(variable.dataSync() as Float32Array)
-        state = { parameters, first: new Float32Array(parameters.length), second: new Float32Array(parameters.length) }
-        this.states.set(variable, state)
+      let moments = this.moments.get(variable)
+      if (!moments) {
+        moments = { first: new Float32Array(variable.size), second: new Float32Array(variable.size) }
+        this.moments.set(variable, moments)
       }
-      adamUpdate(state, grads[variable.name]!.dataSync() as Float32Array, this.beta1, this.beta2, stepSize, secondScale, this.epsilon)
-      const next = tf.tensor(state.parameters, variable.shape, 'float32')
+      const gradient = grads[variable.name]!
+      const inPlace = writableValuesInPlace(variable)
+      if (inPlace) {
+        adamUpdate(inPlace, moments, valuesInPlace(gradient)!, this.beta1, this.beta2, stepSize, secondScale, this.epsilon)
+        continue
+      }
+      const parameters = (variable.dataSync() as Float32Array).slice()
+      adamUpdate(parameters, moments, gradient.dataSync() as Float32Array, this.beta1, this.beta2, stepSize, secondScale, this.epsilon)
+      const next = tf.tensor(parameters, variable.shape, 'float32')
       variable.assign(next)
       next.dispose()
     }

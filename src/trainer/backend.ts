@@ -141,6 +141,54 @@ function patchWasmKernels(): void {
     replaceKernel(original, transposeOperandsFirst(original.kernelFunc))
   }
   tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2dBackpropFilter })
+  const identity = tf.getKernel(tf.Identity, 'wasm')!
+  replaceKernel(identity, (params) => (params.inputs.x!.dtype === 'string' ? identity.kernelFunc(params) : shareData(params)))
+  const cast = tf.getKernel(tf.Cast, 'wasm')!
+  replaceKernel(cast, (params) => (params.inputs.x!.dtype === (params.attrs as { dtype: string }).dtype && params.inputs.x!.dtype !== 'string' ? shareData(params) : cast.kernelFunc(params)))
+  const sum = tf.getKernel(tf.Sum, 'wasm')!
+  replaceKernel(sum, leadingAxesAsProduct(sum.kernelFunc))
+}
+
+/**
+ * wasm's Identity and same-type Cast copy the tensor; tensors are immutable, so sharing the data is
+ * enough (as the reference backend does). The engine clones every tensor it saves for
+ * backpropagation, so a training step copied each layer's activations and weights once more.
+ */
+const shareData: KernelFunc = (params) => {
+  const { inputs, backend } = params as unknown as WasmKernelArgs
+  const x = inputs.x!
+  backend.incRef(x.dataId)
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
+}
+
+/**
+ * A sum over the leading axes (a bias gradient: column sums of dy) is a product with a row of ones.
+ * wasm's own Sum reduces only innermost axes, so it transposes the whole tensor first, which costs
+ * more than the product. Other reductions stay with it.
+ */
+function leadingAxesAsProduct(kernelFunc: KernelFunc): KernelFunc {
+  return (params) => {
+    const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+    const x = inputs.x!
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean }
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((first, second) => first - second)
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((value, index) => value === index)
+    if (x.dtype !== 'float32' || !leading || tf.util.sizeFromShape(x.shape) === 0) return kernelFunc(params)
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length))
+    const kept = x.shape.slice(axes.length)
+    const ones = backend.makeOutput([1, 1, rows], 'float32')
+    ;(backend.typedArrayFromHeap(ones) as Float32Array).fill(1)
+    try {
+      const product = runWasmKernel(tf.BatchMatMul, {
+        inputs: { a: ones, b: { dataId: x.dataId, shape: [1, rows, tf.util.sizeFromShape(kept)], dtype: 'float32' } },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      })
+      return { dataId: product.dataId, shape: keepDims ? [...axes.map(() => 1), ...kept] : kept, dtype: 'float32' }
+    } finally {
+      backend.disposeData(ones.dataId)
+    }
+  }
 }
 
 function replaceKernel(original: KernelConfig, kernelFunc: KernelFunc): void {
@@ -221,7 +269,29 @@ function useBlasForProducts(blas: Blas): string {
     }
     return out
   })
+  const fused = tf.getKernel(tf._FusedMatMul, 'wasm')!
+  replaceKernel(fused, productThenBiasAndActivation)
   return blas.description
+}
+
+const activationKernels: Record<string, string> = { relu: tf.Relu, relu6: tf.Relu6, elu: tf.Elu, sigmoid: tf.Sigmoid, leakyrelu: tf.LeakyRelu, prelu: tf.Prelu }
+
+/** A dense layer's product through sgemm, then wasm's own kernels for the bias and the activation. */
+const productThenBiasAndActivation: KernelFunc = (params) => {
+  const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+  const { a, b, bias, preluActivationWeights } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo }
+  const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha?: number }
+  if (activation !== 'linear' && !(activation in activationKernels)) throw new Error(`_FusedMatMul on wasm does not support the ${activation} activation`)
+  let result = runWasmKernel(tf.BatchMatMul, { inputs: { a, b }, backend, attrs: { transposeA, transposeB } })
+  const apply = (kernelName: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs: Record<string, unknown> = {}) => {
+    const next = runWasmKernel(kernelName, { inputs: kernelInputs, backend, attrs: kernelAttrs })
+    backend.disposeData(result.dataId)
+    result = next
+  }
+  if (bias) apply(tf.Add, { a: result, b: bias })
+  if (activation === 'prelu') apply(tf.Prelu, { x: result, alpha: preluActivationWeights! })
+  else if (activation !== 'linear') apply(activationKernels[activation]!, { x: result }, { alpha: leakyreluAlpha })
+  return result
 }
 
 /**
@@ -324,4 +394,28 @@ function reportCoresForThreads(threads: number): () => void {
   return () => {
     os.cpus = cpus
   }
+}
+
+/** The wasm backend holding `tensor`'s data, if the active backend is wasm. */
+function wasmHolding(tensor: tf.Tensor): wasm.BackendWasm | null {
+  const backend = tf.backend()
+  return backend instanceof wasm.BackendWasm && backend.dataIdMap.has(tensor.dataId) && tensor.dtype === 'float32' ? backend : null
+}
+
+/**
+ * A float32 tensor's values where they lie in wasm memory, without a copy; null on other backends.
+ * Valid until the next allocation on the backend (which may move the memory).
+ */
+export function valuesInPlace(tensor: tf.Tensor): Float32Array | null {
+  const backend = wasmHolding(tensor)
+  return backend ? new Float32Array(wasmMemory(backend), backend.dataIdMap.get(tensor.dataId)!.memoryOffset, tensor.size) : null
+}
+
+/**
+ * The same view, but only when no other tensor shares the data (tensors share it through clone,
+ * reshape, a variable made from a tensor), so that writing it changes `tensor` alone.
+ */
+export function writableValuesInPlace(tensor: tf.Tensor): Float32Array | null {
+  const backend = wasmHolding(tensor)
+  return backend && backend.refCount(tensor.dataId) === 1 ? valuesInPlace(tensor) : null
 }
