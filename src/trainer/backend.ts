@@ -236,8 +236,12 @@ function transposeOperandsFirst(kernelFunc: KernelFunc): KernelFunc {
 
 /** The wasm memory as it is now (it is replaced when it grows). */
 function wasmMemory(backend: wasm.BackendWasm): ArrayBufferLike {
-  const module = backend.wasm as unknown as { wasmMemory?: { buffer: ArrayBufferLike }; asm: { memory: { buffer: ArrayBufferLike } } }
-  return (module.wasmMemory ?? module.asm.memory).buffer
+  return memoryObject(backend).buffer
+}
+
+function memoryObject(backend: wasm.BackendWasm): WebAssembly.Memory {
+  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm: { memory: WebAssembly.Memory } }
+  return module.wasmMemory ?? module.asm.memory
 }
 
 /**
@@ -396,26 +400,27 @@ function reportCoresForThreads(threads: number): () => void {
   }
 }
 
-/** The wasm backend holding `tensor`'s data, if the active backend is wasm. */
-function wasmHolding(tensor: tf.Tensor): wasm.BackendWasm | null {
+/** The active backend's memory and allocator when it is wasm, for work done on tensors in place. */
+export interface WasmHeap {
+  memory: WebAssembly.Memory
+  /** Byte offset of a float32 tensor's values; null when it does not live on this backend. */
+  address(tensor: tf.Tensor): number | null
+  /** Whether `tensor` alone holds its data (clones, reshapes and a variable's initial tensor share it). */
+  owns(tensor: tf.Tensor): boolean
+  allocate(bytes: number): number
+  free(address: number): void
+}
+
+export function activeWasmHeap(): WasmHeap | null {
   const backend = tf.backend()
-  return backend instanceof wasm.BackendWasm && backend.dataIdMap.has(tensor.dataId) && tensor.dtype === 'float32' ? backend : null
-}
-
-/**
- * A float32 tensor's values where they lie in wasm memory, without a copy; null on other backends.
- * Valid until the next allocation on the backend (which may move the memory).
- */
-export function valuesInPlace(tensor: tf.Tensor): Float32Array | null {
-  const backend = wasmHolding(tensor)
-  return backend ? new Float32Array(wasmMemory(backend), backend.dataIdMap.get(tensor.dataId)!.memoryOffset, tensor.size) : null
-}
-
-/**
- * The same view, but only when no other tensor shares the data (tensors share it through clone,
- * reshape, a variable made from a tensor), so that writing it changes `tensor` alone.
- */
-export function writableValuesInPlace(tensor: tf.Tensor): Float32Array | null {
-  const backend = wasmHolding(tensor)
-  return backend && backend.refCount(tensor.dataId) === 1 ? valuesInPlace(tensor) : null
+  if (!(backend instanceof wasm.BackendWasm)) return null
+  const module = backend.wasm as unknown as { _malloc(bytes: number): number; _free(address: number): void }
+  return {
+    memory: memoryObject(backend),
+    address: (tensor) => (tensor.dtype === 'float32' && backend.dataIdMap.has(tensor.dataId) ? backend.dataIdMap.get(tensor.dataId)!.memoryOffset : null),
+    owns: (tensor) => backend.refCount(tensor.dataId) === 1,
+    // `>>> 0`: addresses above 2 GiB come back negative.
+    allocate: (bytes) => module._malloc(bytes) >>> 0,
+    free: (address) => module._free(address),
+  }
 }

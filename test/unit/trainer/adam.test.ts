@@ -8,7 +8,8 @@ describe('FusedAdam', () => {
     await selectBackend({ backend: 'wasm', threads: 1 })
   })
 
-  it('takes the same steps as tf.train.adam', () => {
+  it.each(['wasm', 'cpu'])('takes the same steps as tf.train.adam on %s', (backend) => {
+    tf.setBackend(backend)
     const x = tf.randomNormal([64, 10], 0, 1, 'float32', 1)
     const y = tf.randomNormal([64, 3], 0, 1, 'float32', 2)
     const start = tf.randomNormal([10, 3], 0, 0.5, 'float32', 3)
@@ -28,6 +29,7 @@ describe('FusedAdam', () => {
     runs[0]!.losses.forEach((loss, step) => expect(loss).toBeCloseTo(runs[1]!.losses[step]!, 4))
     Array.from(runs[0]!.weights).forEach((value, index) => expect(value).toBeCloseTo(runs[1]!.weights[index]!, 4))
     Array.from(runs[0]!.bias).forEach((value, index) => expect(value).toBeCloseTo(runs[1]!.bias[index]!, 4))
+    tf.setBackend('wasm')
   })
 
   it('updates a variable in place in wasm memory, unless another tensor shares its data', () => {
