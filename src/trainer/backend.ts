@@ -40,7 +40,7 @@ export interface BackendChoice {
 export interface BackendRequest {
   /** A backend name or 'auto' (default: `ENTRAIN_TF_BACKEND`, else 'auto'). */
   backend?: string
-  /** wasm threads (default: `ENTRAIN_WASM_THREADS`, else the number of cores, at most 4). */
+  /** wasm threads (default: `ENTRAIN_WASM_THREADS`, else the number of cores, at most 4); the BLAS's too unless `ENTRAIN_BLAS_THREADS` says otherwise. */
   threads?: number
 }
 
@@ -56,6 +56,8 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
   const threadsText = request.threads ?? env.ENTRAIN_WASM_THREADS
   const threads = threadsText === undefined || threadsText === '' ? Math.min(4, os.cpus().length) : Number(threadsText)
   if (!Number.isInteger(threads) || threads < 1) throw new EntrainError('INVALID_INPUT', `wasm threads must be a whole number ≥ 1, not ${threadsText}`)
+  const blasThreads = env.ENTRAIN_BLAS_THREADS ? Number(env.ENTRAIN_BLAS_THREADS) : threads
+  if (!Number.isInteger(blasThreads) || blasThreads < 1) throw new EntrainError('INVALID_INPUT', `ENTRAIN_BLAS_THREADS must be a whole number ≥ 1, not ${env.ENTRAIN_BLAS_THREADS}`)
 
   // tfjs's own console advice (install tfjs-node) repeats what this choice reports.
   tf.env().set('PROD', true)
@@ -67,7 +69,7 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
       const actualThreads = name === 'wasm' ? wasm.getThreadsCount() : null
       let products: string | null = null
       if (name === 'wasm') {
-        const blas = loadBlas(threads, env)
+        const blas = loadBlas(blasThreads, env)
         if (typeof blas === 'string') skipped.push(`native BLAS for products: ${blas}`)
         else products = useBlasForProducts(blas)
       }

@@ -7,7 +7,7 @@ import { describeWasmKernels } from '../../support/wasm-kernels'
 describe('training backend without a native BLAS', () => {
   let choice: BackendChoice
   beforeAll(async () => {
-    choice = await selectBackend({ backend: 'wasm', threads: 2 }, { ENTRAIN_BLAS_LIB: 'none' })
+    choice = await selectBackend({ backend: 'wasm', threads: 2 }, { ENTRAIN_BLAS_LIB: 'none', ENTRAIN_BLAS_THREADS: '1' })
   })
 
   it('runs wasm alone and says why', () => {

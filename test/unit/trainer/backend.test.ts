@@ -18,6 +18,10 @@ describe('training backend', () => {
     await expect(selectBackend({ backend: 'gpu' })).rejects.toThrow(/unknown training backend 'gpu' \(choose tensorflow, wasm, cpu or auto\)/)
   })
 
+  it('refuses a BLAS thread count that is not a whole number', async () => {
+    await expect(selectBackend({ backend: 'wasm' }, { ENTRAIN_BLAS_THREADS: 'two' })).rejects.toThrow(/ENTRAIN_BLAS_THREADS must be a whole number ≥ 1, not two/)
+  })
+
   it(`tensorflow (tfjs-node): ${tfjsNodeInstalled ? 'installed here, so it is chosen' : 'not installed here, so asking for it says why'}`, async () => {
     if (tfjsNodeInstalled) expect((await selectBackend({ backend: 'tensorflow' })).name).toBe('tensorflow')
     else await expect(selectBackend({ backend: 'tensorflow' })).rejects.toThrow(/tensorflow: @tensorflow\/tfjs-node is not installed/)
