@@ -7,8 +7,10 @@
  * The wasm fixes (REFERENCE §3): its BatchMatMul leaves XNNPACK for a naive loop whenever an
  * operand is transposed, and backpropagation is full of such products, so they get an explicit
  * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built on its
- * Conv3DBackpropFilterV2; and its threads, disabled under Node, are enabled. Where the machine has
- * an optimised BLAS (src/trainer/blas.ts), wasm's matrix products go to it instead.
+ * Conv3DBackpropFilterV2; clones share data rather than copy it; sums over leading axes (bias
+ * gradients) are products; and its threads, disabled under Node, are enabled. Where the machine has
+ * an optimised BLAS (src/trainer/blas.ts), wasm's matrix products, fused dense layers included, go
+ * to it instead. Optimisers may work on tensors in place in wasm memory (activeWasmHeap).
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -21,6 +23,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'
 import { loadBlas, type Blas } from './blas'
+import type { LinearMemory } from './wasm-adam'
 
 export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const
 export type BackendName = (typeof backendNames)[number]
@@ -241,8 +244,8 @@ function wasmMemory(backend: wasm.BackendWasm): ArrayBufferLike {
   return memoryObject(backend).buffer
 }
 
-function memoryObject(backend: wasm.BackendWasm): WebAssembly.Memory {
-  const module = backend.wasm as unknown as { wasmMemory?: WebAssembly.Memory; asm: { memory: WebAssembly.Memory } }
+function memoryObject(backend: wasm.BackendWasm): LinearMemory {
+  const module = backend.wasm as unknown as { wasmMemory?: LinearMemory; asm: { memory: LinearMemory } }
   return module.wasmMemory ?? module.asm.memory
 }
 
@@ -404,7 +407,7 @@ function reportCoresForThreads(threads: number): () => void {
 
 /** The active backend's memory and allocator when it is wasm, for work done on tensors in place. */
 export interface WasmHeap {
-  memory: WebAssembly.Memory
+  memory: LinearMemory
   /** Byte offset of a float32 tensor's values; null when it does not live on this backend. */
   address(tensor: tf.Tensor): number | null
   /** Whether `tensor` alone holds its data (clones, reshapes and a variable's initial tensor share it). */

@@ -99,12 +99,22 @@ function moduleBytes(shared: boolean): Uint8Array {
   ])
 }
 
+/** A WebAssembly.Memory (the project's Node typings leave WebAssembly's classes out). */
+export interface LinearMemory {
+  readonly buffer: ArrayBufferLike
+}
+
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+}
+
 /** The update bound to `memory` (the wasm backend's), or null where WebAssembly SIMD is missing. */
-export function adamKernel(memory: WebAssembly.Memory): AdamKernel | null {
+export function adamKernel(memory: LinearMemory): AdamKernel | null {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer
+  const { Module, Instance } = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly
   try {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(shared)), { env: { memory } })
-    return instance.exports.adam as AdamKernel
+    return new Instance(new Module(moduleBytes(shared)), { env: { memory } }).exports.adam as AdamKernel
   } catch {
     return null
   }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { Random } from '../../../src/shared/sim/random'
-import { adamKernel, adamLanes } from '../../../src/trainer/wasm-adam'
+import { adamKernel, adamLanes, type LinearMemory } from '../../../src/trainer/wasm-adam'
 
 describe("Adam's SIMD update", () => {
   // The wasm backend's memory is shared when it runs threads, plain otherwise.
   it.each([false, true])('updates parameters and moments in a wasm memory (shared: %s) as the formula says', (shared) => {
-    const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared } as WebAssembly.MemoryDescriptor)
+    const { Memory } = (globalThis as unknown as { WebAssembly: { Memory: new (descriptor: object) => LinearMemory } }).WebAssembly
+    const memory = new Memory({ initial: 1, maximum: 65536, shared })
     const adam = adamKernel(memory)
     expect(adam).not.toBeNull()
     const size = 1000
