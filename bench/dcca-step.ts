@@ -9,6 +9,8 @@
  * the reference BLAS is ~20× slower than OpenBLAS. Install `libopenblas0-pthread` for a fair
  * comparison; the result records which library torch used.
  *
+ * Each side runs with one thread, with one thread and a BLAS on every core, and with every core.
+ *
  * Usage: npm run bench:dcca-step [-- --steps 8] [--rounds 3] [--cpu-steps 1] [--python /usr/bin/python3]
  */
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -60,21 +62,30 @@ async function timeBackend(backend: string, threads: number, steps: number, warm
   process.stdout.write(`${JSON.stringify(timing)}\n`)
 }
 
-function runChild(backend: string, threads: number, steps: number, options: { warmup?: string; blas?: boolean } = {}): Timing {
+function runChild(backend: string, threads: number, steps: number, options: { warmup?: string; blas?: boolean; blasThreads?: number } = {}): Timing {
   const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', backend, '--threads', String(threads), '--steps', String(steps), '--warmup', options.warmup ?? values.warmup], {
     cwd: repoRoot,
     encoding: 'utf8',
     maxBuffer: 1 << 24,
-    env: { ...process.env, ...(options.blas === false ? { ENTRAIN_BLAS_LIB: 'none' } : {}) },
+    env: { ...process.env, ...(options.blas === false ? { ENTRAIN_BLAS_LIB: 'none' } : {}), ...(options.blasThreads ? { ENTRAIN_BLAS_THREADS: String(options.blasThreads) } : {}) },
   })
   if (child.status !== 0) throw new Error(`the ${backend} run failed: ${child.stderr}`)
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Timing
 }
 
-function runTorch(threads: number, steps: number): Timing {
-  const output = execFileSync(values.python, ['bench/dcca_step_torch.py', '--threads', String(threads), '--steps', String(steps), '--warmup', values.warmup], { cwd: repoRoot, encoding: 'utf8' })
+/**
+ * torch.set_num_threads does not reach the OpenBLAS that Debian's torch multiplies with: it keeps
+ * one thread per core unless OPENBLAS_NUM_THREADS says otherwise, so both are set, and named.
+ */
+function runTorch(threads: number, blasThreads: number, steps: number): Timing {
+  const output = execFileSync(values.python, ['bench/dcca_step_torch.py', '--threads', String(threads), '--steps', String(steps), '--warmup', values.warmup], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads) },
+  })
   const run = JSON.parse(output.trim().split('\n').at(-1)!) as { torch: string; threads: number; stepMs: number; stepsMs: number[] }
-  return { backend: `pytorch ${run.torch}`, description: `PyTorch ${run.torch}, ${threads} thread${threads === 1 ? '' : 's'}`, threads, medianStepMs: run.stepMs, p90StepMs: percentile(run.stepsMs, 0.9), stepsMs: run.stepsMs }
+  const description = `PyTorch ${run.torch}, ${threads} thread${threads === 1 ? '' : 's'}; OpenBLAS ${blasThreads} thread${blasThreads === 1 ? '' : 's'}`
+  return { backend: `pytorch ${run.torch}`, description, threads, medianStepMs: run.stepMs, p90StepMs: percentile(run.stepsMs, 0.9), stepsMs: run.stepsMs }
 }
 
 function blasLibrary(): string {
@@ -93,12 +104,17 @@ function blasLibrary(): string {
 async function main() {
   const steps = Number(values.steps)
   if (values.child) return timeBackend(values.child, Number(values.threads), steps, Number(values.warmup))
+  // Keys: threads, then the BLAS's threads. PyTorch's default here is 1-2 (its own threads and
+  // OpenBLAS's do not add up); Entrain's is 2-2.
+  const cores = os.cpus().length
   const configurations: { key: string; run: () => Timing }[] = [
-    { key: 'pytorch-1', run: () => runTorch(1, steps) },
-    { key: 'wasm-blas-1', run: () => runChild('wasm', 1, steps) },
-    { key: 'pytorch-2', run: () => runTorch(2, steps) },
-    { key: 'wasm-blas-2', run: () => runChild('wasm', 2, steps) },
-    { key: 'wasm-2', run: () => runChild('wasm', 2, steps, { blas: false }) },
+    { key: 'pytorch-1-1', run: () => runTorch(1, 1, steps) },
+    { key: 'wasm-blas-1-1', run: () => runChild('wasm', 1, steps, { blasThreads: 1 }) },
+    { key: `pytorch-1-${cores}`, run: () => runTorch(1, cores, steps) },
+    { key: `wasm-blas-1-${cores}`, run: () => runChild('wasm', 1, steps, { blasThreads: cores }) },
+    { key: `pytorch-${cores}-${cores}`, run: () => runTorch(cores, cores, steps) },
+    { key: `wasm-blas-${cores}-${cores}`, run: () => runChild('wasm', cores, steps, { blasThreads: cores }) },
+    { key: `wasm-${cores}`, run: () => runChild('wasm', cores, steps, { blas: false }) },
   ]
   const best = new Map<string, Timing>()
   const load = [os.loadavg()[0]!]
@@ -113,7 +129,8 @@ async function main() {
   best.set('cpu', runChild('cpu', 1, Number(values['cpu-steps']), { warmup: '1' }))
   load.push(os.loadavg()[0]!)
 
-  const torch = Math.min(best.get('pytorch-1')!.medianStepMs, best.get('pytorch-2')!.medianStepMs)
+  const fastest = (prefix: string) => Math.min(...[...best.entries()].filter(([key]) => key.startsWith(prefix)).map(([, timing]) => timing.medianStepMs))
+  const torch = fastest('pytorch-')
   const row = (timing: Timing) => ({ description: timing.description, medianStepMs: Math.round(timing.medianStepMs), p90StepMs: Math.round(timing.p90StepMs), timesBestPyTorch: Number((timing.medianStepMs / torch).toFixed(2)) })
   const result = {
     configuration: '2 × MLP 392-1024-1024-50 (ReLU), batch 800, Adam 1e-3, DCCA trace norm, ridge 1e-4; median step after warm-up, best of interleaved rounds',
@@ -122,7 +139,10 @@ async function main() {
     loadAverageStartEnd: load.map((value) => Number(value.toFixed(2))),
     pytorchBlas: blasLibrary(),
     results: Object.fromEntries([...best.entries()].map(([key, timing]) => [key, row(timing)])),
-    fastestEntrainOverPyTorch: Number((Math.min(...['wasm-blas-1', 'wasm-blas-2', 'wasm-2'].map((key) => best.get(key)!.medianStepMs)) / torch).toFixed(2)),
+    fastestEntrainOverPyTorch: Number((fastest('wasm-') / torch).toFixed(2)),
+    sameThreadsEntrainOverPyTorch: Object.fromEntries(
+      [...best.keys()].filter((key) => key.startsWith('pytorch-')).map((key) => [key.replace('pytorch-', ''), Number((best.get(key.replace('pytorch', 'wasm-blas'))!.medianStepMs / best.get(key)!.medianStepMs).toFixed(2))]),
+    ),
     goal: 'fallback backend ≤ 1.5 × PyTorch',
     tensorflowBackend: 'not measured: @tensorflow/tfjs-node cannot install on this machine (its libtensorflow download is unreachable)',
   }

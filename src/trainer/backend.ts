@@ -7,8 +7,10 @@
  * The wasm fixes (REFERENCE §3): its BatchMatMul leaves XNNPACK for a naive loop whenever an
  * operand is transposed, and backpropagation is full of such products, so they get an explicit
  * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built on its
- * Conv3DBackpropFilterV2; and its threads, disabled under Node, are enabled. Where the machine has
- * an optimised BLAS (src/trainer/blas.ts), wasm's matrix products go to it instead.
+ * Conv3DBackpropFilterV2; clones share data rather than copy it; sums over leading axes (bias
+ * gradients) are products; and its threads, disabled under Node, are enabled. Where the machine has
+ * an optimised BLAS (src/trainer/blas.ts), wasm's matrix products, fused dense layers included, go
+ * to it instead. Optimisers may work on tensors in place in wasm memory (activeWasmHeap).
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -21,6 +23,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'
 import { loadBlas, type Blas } from './blas'
+import type { LinearMemory } from './wasm-adam'
 
 export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const
 export type BackendName = (typeof backendNames)[number]
@@ -40,7 +43,7 @@ export interface BackendChoice {
 export interface BackendRequest {
   /** A backend name or 'auto' (default: `ENTRAIN_TF_BACKEND`, else 'auto'). */
   backend?: string
-  /** wasm threads (default: `ENTRAIN_WASM_THREADS`, else the number of cores, at most 4). */
+  /** wasm threads (default: `ENTRAIN_WASM_THREADS`, else the number of cores, at most 4); the BLAS's too unless `ENTRAIN_BLAS_THREADS` says otherwise. */
   threads?: number
 }
 
@@ -56,6 +59,8 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
   const threadsText = request.threads ?? env.ENTRAIN_WASM_THREADS
   const threads = threadsText === undefined || threadsText === '' ? Math.min(4, os.cpus().length) : Number(threadsText)
   if (!Number.isInteger(threads) || threads < 1) throw new EntrainError('INVALID_INPUT', `wasm threads must be a whole number ≥ 1, not ${threadsText}`)
+  const blasThreads = env.ENTRAIN_BLAS_THREADS ? Number(env.ENTRAIN_BLAS_THREADS) : threads
+  if (!Number.isInteger(blasThreads) || blasThreads < 1) throw new EntrainError('INVALID_INPUT', `ENTRAIN_BLAS_THREADS must be a whole number ≥ 1, not ${env.ENTRAIN_BLAS_THREADS}`)
 
   // tfjs's own console advice (install tfjs-node) repeats what this choice reports.
   tf.env().set('PROD', true)
@@ -67,7 +72,7 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
       const actualThreads = name === 'wasm' ? wasm.getThreadsCount() : null
       let products: string | null = null
       if (name === 'wasm') {
-        const blas = loadBlas(threads, env)
+        const blas = loadBlas(blasThreads, env)
         if (typeof blas === 'string') skipped.push(`native BLAS for products: ${blas}`)
         else products = useBlasForProducts(blas)
       }
@@ -141,6 +146,54 @@ function patchWasmKernels(): void {
     replaceKernel(original, transposeOperandsFirst(original.kernelFunc))
   }
   tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: 'wasm', kernelFunc: conv2dBackpropFilter })
+  const identity = tf.getKernel(tf.Identity, 'wasm')!
+  replaceKernel(identity, (params) => (params.inputs.x!.dtype === 'string' ? identity.kernelFunc(params) : shareData(params)))
+  const cast = tf.getKernel(tf.Cast, 'wasm')!
+  replaceKernel(cast, (params) => (params.inputs.x!.dtype === (params.attrs as { dtype: string }).dtype && params.inputs.x!.dtype !== 'string' ? shareData(params) : cast.kernelFunc(params)))
+  const sum = tf.getKernel(tf.Sum, 'wasm')!
+  replaceKernel(sum, leadingAxesAsProduct(sum.kernelFunc))
+}
+
+/**
+ * wasm's Identity and same-type Cast copy the tensor; tensors are immutable, so sharing the data is
+ * enough (as the reference backend does). The engine clones every tensor it saves for
+ * backpropagation, so a training step copied each layer's activations and weights once more.
+ */
+const shareData: KernelFunc = (params) => {
+  const { inputs, backend } = params as unknown as WasmKernelArgs
+  const x = inputs.x!
+  backend.incRef(x.dataId)
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
+}
+
+/**
+ * A sum over the leading axes (a bias gradient: column sums of dy) is a product with a row of ones.
+ * wasm's own Sum reduces only innermost axes, so it transposes the whole tensor first, which costs
+ * more than the product. Other reductions stay with it.
+ */
+function leadingAxesAsProduct(kernelFunc: KernelFunc): KernelFunc {
+  return (params) => {
+    const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+    const x = inputs.x!
+    const { axis, keepDims } = attrs as { axis: number | number[]; keepDims: boolean }
+    const axes = tf.util.parseAxisParam(axis, x.shape).sort((first, second) => first - second)
+    const leading = axes.length > 0 && axes.length < x.shape.length && axes.every((value, index) => value === index)
+    if (x.dtype !== 'float32' || !leading || tf.util.sizeFromShape(x.shape) === 0) return kernelFunc(params)
+    const rows = tf.util.sizeFromShape(x.shape.slice(0, axes.length))
+    const kept = x.shape.slice(axes.length)
+    const ones = backend.makeOutput([1, 1, rows], 'float32')
+    ;(backend.typedArrayFromHeap(ones) as Float32Array).fill(1)
+    try {
+      const product = runWasmKernel(tf.BatchMatMul, {
+        inputs: { a: ones, b: { dataId: x.dataId, shape: [1, rows, tf.util.sizeFromShape(kept)], dtype: 'float32' } },
+        backend,
+        attrs: { transposeA: false, transposeB: false },
+      })
+      return { dataId: product.dataId, shape: keepDims ? [...axes.map(() => 1), ...kept] : kept, dtype: 'float32' }
+    } finally {
+      backend.disposeData(ones.dataId)
+    }
+  }
 }
 
 function replaceKernel(original: KernelConfig, kernelFunc: KernelFunc): void {
@@ -188,8 +241,12 @@ function transposeOperandsFirst(kernelFunc: KernelFunc): KernelFunc {
 
 /** The wasm memory as it is now (it is replaced when it grows). */
 function wasmMemory(backend: wasm.BackendWasm): ArrayBufferLike {
-  const module = backend.wasm as unknown as { wasmMemory?: { buffer: ArrayBufferLike }; asm: { memory: { buffer: ArrayBufferLike } } }
-  return (module.wasmMemory ?? module.asm.memory).buffer
+  return memoryObject(backend).buffer
+}
+
+function memoryObject(backend: wasm.BackendWasm): LinearMemory {
+  const module = backend.wasm as unknown as { wasmMemory?: LinearMemory; asm: { memory: LinearMemory } }
+  return module.wasmMemory ?? module.asm.memory
 }
 
 /**
@@ -221,7 +278,29 @@ function useBlasForProducts(blas: Blas): string {
     }
     return out
   })
+  const fused = tf.getKernel(tf._FusedMatMul, 'wasm')!
+  replaceKernel(fused, productThenBiasAndActivation)
   return blas.description
+}
+
+const activationKernels: Record<string, string> = { relu: tf.Relu, relu6: tf.Relu6, elu: tf.Elu, sigmoid: tf.Sigmoid, leakyrelu: tf.LeakyRelu, prelu: tf.Prelu }
+
+/** A dense layer's product through sgemm, then wasm's own kernels for the bias and the activation. */
+const productThenBiasAndActivation: KernelFunc = (params) => {
+  const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
+  const { a, b, bias, preluActivationWeights } = inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo }
+  const { transposeA, transposeB, activation, leakyreluAlpha } = attrs as { transposeA: boolean; transposeB: boolean; activation: string; leakyreluAlpha?: number }
+  if (activation !== 'linear' && !(activation in activationKernels)) throw new Error(`_FusedMatMul on wasm does not support the ${activation} activation`)
+  let result = runWasmKernel(tf.BatchMatMul, { inputs: { a, b }, backend, attrs: { transposeA, transposeB } })
+  const apply = (kernelName: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs: Record<string, unknown> = {}) => {
+    const next = runWasmKernel(kernelName, { inputs: kernelInputs, backend, attrs: kernelAttrs })
+    backend.disposeData(result.dataId)
+    result = next
+  }
+  if (bias) apply(tf.Add, { a: result, b: bias })
+  if (activation === 'prelu') apply(tf.Prelu, { x: result, alpha: preluActivationWeights! })
+  else if (activation !== 'linear') apply(activationKernels[activation]!, { x: result }, { alpha: leakyreluAlpha })
+  return result
 }
 
 /**
@@ -323,5 +402,30 @@ function reportCoresForThreads(threads: number): () => void {
   }
   return () => {
     os.cpus = cpus
+  }
+}
+
+/** The active backend's memory and allocator when it is wasm, for work done on tensors in place. */
+export interface WasmHeap {
+  memory: LinearMemory
+  /** Byte offset of a float32 tensor's values; null when it does not live on this backend. */
+  address(tensor: tf.Tensor): number | null
+  /** Whether `tensor` alone holds its data (clones, reshapes and a variable's initial tensor share it). */
+  owns(tensor: tf.Tensor): boolean
+  allocate(bytes: number): number
+  free(address: number): void
+}
+
+export function activeWasmHeap(): WasmHeap | null {
+  const backend = tf.backend()
+  if (!(backend instanceof wasm.BackendWasm)) return null
+  const module = backend.wasm as unknown as { _malloc(bytes: number): number; _free(address: number): void }
+  return {
+    memory: memoryObject(backend),
+    address: (tensor) => (tensor.dtype === 'float32' && backend.dataIdMap.has(tensor.dataId) ? backend.dataIdMap.get(tensor.dataId)!.memoryOffset : null),
+    owns: (tensor) => backend.refCount(tensor.dataId) === 1,
+    // `>>> 0`: addresses above 2 GiB come back negative.
+    allocate: (bytes) => module._malloc(bytes) >>> 0,
+    free: (address) => module._free(address),
   }
 }

@@ -8,7 +8,8 @@ describe('FusedAdam', () => {
     await selectBackend({ backend: 'wasm', threads: 1 })
   })
 
-  it('takes the same steps as tf.train.adam', () => {
+  it.each(['wasm', 'cpu'])('takes the same steps as tf.train.adam on %s', (backend) => {
+    tf.setBackend(backend)
     const x = tf.randomNormal([64, 10], 0, 1, 'float32', 1)
     const y = tf.randomNormal([64, 3], 0, 1, 'float32', 2)
     const start = tf.randomNormal([10, 3], 0, 0.5, 'float32', 3)
@@ -28,5 +29,31 @@ describe('FusedAdam', () => {
     runs[0]!.losses.forEach((loss, step) => expect(loss).toBeCloseTo(runs[1]!.losses[step]!, 4))
     Array.from(runs[0]!.weights).forEach((value, index) => expect(value).toBeCloseTo(runs[1]!.weights[index]!, 4))
     Array.from(runs[0]!.bias).forEach((value, index) => expect(value).toBeCloseTo(runs[1]!.bias[index]!, 4))
+    tf.setBackend('wasm')
+  })
+
+  it('updates a variable in place in wasm memory, unless another tensor shares its data', () => {
+    const x = tf.randomNormal([16, 4], 0, 1, 'float32', 4)
+    const loss = (w1: tf.Variable, w2: tf.Variable) => () => tf.add(tf.sum(tf.square(tf.matMul(x, w1))), tf.sum(tf.sin(tf.matMul(x, w2)))) as tf.Scalar
+    // A variable made inside tidy has its data to itself once the initial tensor is gone.
+    const variableOf = (seed: number) => tf.tidy(() => tf.variable(tf.randomNormal([4, 2], 0, 1, 'float32', seed)))
+    const [exclusive, shared, ...referenceWeights] = [variableOf(5), variableOf(6), variableOf(5), variableOf(6)] as [tf.Variable, tf.Variable, tf.Variable, tf.Variable]
+    const checkpoint = tf.clone(shared)
+    const kept = checkpoint.dataSync().slice()
+    const [exclusiveData, sharedData] = [exclusive.dataId, shared.dataId]
+    const optimizer = new FusedAdam(0.1)
+    const reference = tf.train.adam(0.1)
+    for (let step = 0; step < 3; step++) {
+      optimizer.minimize(loss(exclusive, shared), [exclusive, shared]).dispose()
+      reference.minimize(loss(...referenceWeights), false, referenceWeights)
+    }
+    expect(exclusive.dataId).toBe(exclusiveData)
+    expect(shared.dataId).not.toBe(sharedData)
+    expect(checkpoint.dataSync()).toEqual(kept)
+    for (const [index, variable] of [exclusive, shared].entries()) {
+      const expected = referenceWeights[index]!.dataSync()
+      expect(Array.from(variable.dataSync()).some((value, entry) => value !== kept[entry])).toBe(true)
+      Array.from(variable.dataSync()).forEach((value, entry) => expect(value).toBeCloseTo(expected[entry]!, 4))
+    }
   })
 })

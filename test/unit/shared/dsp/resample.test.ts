@@ -74,14 +74,6 @@ describe('resample', () => {
     expect(convert(new Float32Array(10)).length).toBe(11)
   })
 
-  it('converts three minutes of 44.1 kHz audio to 48 kHz in a few seconds', () => {
-    const input = sine(1000, 44_100, 180 * 44_100, 0.5)
-    const started = performance.now()
-    const output = resample(input, 44_100, 48_000)
-    expect(output.length).toBe(180 * 48_000)
-    expect(performance.now() - started).toBeLessThan(8000)
-  })
-
   it('rejects rates and options it cannot honour', () => {
     expect(() => resample(new Float32Array(4), 0, 48_000)).toThrow(/source sample rate/)
     expect(() => resample(new Float32Array(4), 44_100, Number.NaN)).toThrow(/target sample rate/)
