@@ -1,4 +1,7 @@
+import { TrainerHost } from '../../main/training/host'
+import type { EntrainError } from '../../shared/errors'
 import { parseDccaTraining, type DccaTrainingConfig } from '../../shared/dcca-training'
+import { backendRequestSchema } from '../../shared/training'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
 
@@ -43,12 +46,13 @@ export const dccaCommand = defineCommand({
     const [action, ...extra] = positionals
     if ((action !== 'fit' && action !== 'score') || extra.length) throw new UsageError('expected `dcca fit --x1 A.npy --x2 B.npy --out DIR` or `dcca score --model DIR --x1 A.npy --x2 B.npy`')
     if (!options.x1 || !options.x2) throw new UsageError('--x1 and --x2 are required')
-    const backend = { backend: options.backend, threads: number(options.threads, 'threads', whole, 'a whole number ≥ 1') }
-    // tfjs loads only for this command, not for every `entrain` invocation.
-    const { fitDccaFolder, scoreDccaFolder } = await import('../../trainer/dcca-jobs')
-
+    const backendChoice = backendRequestSchema.safeParse({ backend: options.backend, threads: number(options.threads, 'threads', whole, 'a whole number ≥ 1') })
+    if (!backendChoice.success) throw new UsageError(`--backend must be tensorflow, wasm, cpu or auto, not '${options.backend}'`)
+    const backend = backendChoice.data
     if (action === 'score') {
       if (!options.model) throw new UsageError('--model DIR is required')
+      // tfjs loads only for this command, not for every `entrain` invocation.
+      const { scoreDccaFolder } = await import('../../trainer/dcca-jobs')
       const score = await scoreDccaFolder({ model: options.model, x1: options.x1, x2: options.x2, backend })
       output(io, options.json, { totalCorrelation: score.totalCorrelation, correlations: score.correlations, rows: score.rows }, `total correlation ${score.totalCorrelation.toFixed(3)} over ${score.correlations.length} components (${score.rows} rows); strongest: ${score.correlations.slice(0, 5).map((value) => value.toFixed(3)).join(', ')}`)
       return exitCodes.ok
@@ -74,29 +78,32 @@ export const dccaCommand = defineCommand({
       throw new UsageError((error as Error).message)
     }
 
+    // Training runs in the trainer process, as in the app; Ctrl+C cancels it between two steps.
+    const host = new TrainerHost()
     const progress = new ProgressBar(io.stderr, 'training')
-    const controller = new AbortController()
-    void io.interrupted().then(() => controller.abort())
-    const summary = await fitDccaFolder({
-      x1: options.x1,
-      x2: options.x2,
-      out: options.out,
-      config,
-      backend,
-      signal: controller.signal,
-      onBackend: (choice) => io.stderr.write(`backend: ${choice.description}${choice.skipped.length ? ` (skipped ${choice.skipped.join('; ')})` : ''}\n`),
-      onProgress: (event) => {
-        const done = (event.epoch - 1 + event.batch / event.batches) / event.epochs
-        const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
-        progress.update(done, `epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
+    void io.interrupted().then(() => host.cancel())
+    const run = host.run(
+      { kind: 'dcca-fit', x1: options.x1, x2: options.x2, out: options.out, config, backend },
+      {
+        onBackend: (choice) => io.stderr.write(`backend: ${choice.description}${choice.skipped.length ? ` (skipped ${choice.skipped.join('; ')})` : ''}\n`),
+        onProgress: (event) => {
+          const done = (event.epoch - 1 + event.batch / event.batches) / event.epochs
+          const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
+          progress.update(done, `epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
+        },
       },
-    }).catch((error: Error) => {
-      if (error.name === 'TrainingCancelled') io.stderr.write(`\n${error.message}; nothing was written\n`)
-      throw error
-    })
-    progress.done(`${summary.epochs} epochs in ${clock(summary.seconds)}`)
-    const validation = summary.validation ? `; validation ${summary.validation.totalCorrelation.toFixed(2)}` : ''
-    output(io, options.json, summary, `saved ${summary.model}: total correlation on the training rows ${summary.training.totalCorrelation.toFixed(2)}${validation} (best epoch ${summary.bestEpoch}, ${summary.backend})`)
+    )
+    const result = await run
+      .catch((error: EntrainError) => {
+        // The bar's line on a terminal is unfinished; the error gets its own.
+        if (error.code === 'CANCELLED' && io.stderr.isTTY) io.stderr.write('\n')
+        throw error
+      })
+      .finally(() => host.shutdown())
+    const fit = result.fits[0]!
+    progress.done(`${fit.epochs} epochs in ${clock(result.seconds)}`)
+    const validation = fit.validationCorrelation === null ? '' : `; validation ${fit.validationCorrelation.toFixed(2)}`
+    output(io, options.json, result, `saved ${result.model}: total correlation on the training rows ${fit.trainingCorrelation.toFixed(2)}${validation} (best epoch ${fit.bestEpoch}, ${result.backend})`)
     return exitCodes.ok
   },
 })
