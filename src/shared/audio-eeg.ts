@@ -33,19 +33,6 @@ export function audioFeatures(window: Float32Array, rate: number, frontEnd: Audi
   return frontEnd.kind === 'waveform' ? window : logMelSpectrogram(window, rate, frontEnd)
 }
 
-/** Whole-track min–max scaling to [−1, 1], as the dataset builder scales each stimulus (REFERENCE §1). */
-export function scaleTrack(samples: Float32Array): void {
-  let low = Infinity
-  let high = -Infinity
-  for (const value of samples) {
-    if (value < low) low = value
-    if (value > high) high = value
-  }
-  const offset = (low + high) / 2
-  const scale = (high - low) / 2 || 1
-  for (let index = 0; index < samples.length; index++) samples[index] = (samples[index]! - offset) / scale
-}
-
 /** The start sample of every whole window of `windowSamples`, `hopSamples` apart, from the start of a track. */
 export function trackWindows(samples: number, windowSamples: number, hopSamples: number): number[] {
   const starts: number[] = []
