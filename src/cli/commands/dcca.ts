@@ -5,19 +5,19 @@ import { backendRequestSchema } from '../../shared/training'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
 
-function clock(seconds: number): string {
+export function clock(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds))
   return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
 }
 
-function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
+export function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
   if (value === undefined) return undefined
   const parsed = Number(value)
   if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${option} must be ${rule}, not '${value}'`)
   return parsed
 }
 
-const whole = (value: number) => Number.isInteger(value) && value >= 1
+export const whole = (value: number) => Number.isInteger(value) && value >= 1
 
 export const dccaCommand = defineCommand({
   name: 'dcca',
@@ -33,7 +33,8 @@ export const dccaCommand = defineCommand({
     layers: { type: 'string', value: 'W,W', description: "hidden layer widths, ReLU (default 1024,1024; '' for none)" },
     epochs: { type: 'string', value: 'E', description: 'passes over the training rows (default 20)' },
     batch: { type: 'string', value: 'B', description: 'rows per batch; must exceed --dims (default 800)' },
-    lr: { type: 'string', value: 'L', description: 'Adam learning rate (default 0.001)' },
+    lr: { type: 'string', value: 'L', description: 'learning rate (default 0.001)' },
+    optimizer: { type: 'string', value: 'NAME', description: 'adam or rmsprop (default adam)' },
     objective: { type: 'string', value: 'NAME', description: 'trace (Andrew et al.), topk, frobenius (arXiv 1712.05197) or sumsq (default trace)' },
     'top-k': { type: 'string', value: 'K', description: 'correlations the topk objective sums (default --dims)' },
     reg: { type: 'string', value: 'R', description: 'ridge r1 = r2 on each covariance (default 0.0001)' },
@@ -68,6 +69,7 @@ export const dccaCommand = defineCommand({
         epochs: number(options.epochs, 'epochs', whole, 'a whole number ≥ 1'),
         batchSize: number(options.batch, 'batch', (value) => Number.isInteger(value) && value >= 2, 'a whole number ≥ 2'),
         learningRate: number(options.lr, 'lr', (value) => value > 0, 'a positive number'),
+        optimizer: options.optimizer as DccaTrainingConfig['optimizer'] | undefined,
         objective: options.objective as DccaTrainingConfig['objective'] | undefined,
         topK: number(options['top-k'], 'top-k', whole, 'a whole number ≥ 1'),
         ridge: number(options.reg, 'reg', (value) => value >= 0, 'a number ≥ 0'),
