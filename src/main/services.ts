@@ -160,7 +160,7 @@ export async function createServices(host: Host): Promise<Services> {
       'models.target': async ({ study, name }) => {
         const target = nodePath.join(modelsFolder(study, host.dataDir), name)
         if (await stat(target).catch(() => null)) throw new EntrainError('CONFLICT', `${target} exists already; choose another name (Entrain never replaces a model)`)
-        return { path: target }
+        return { path: target, dataset: nodePath.join(study ?? host.dataDir, 'datasets', name) }
       },
       'models.show': async ({ path }) => showModel(path),
       'models.delete': async ({ path }) => deleteModel(path),

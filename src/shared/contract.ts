@@ -486,8 +486,8 @@ const trainingRequests = {
   'training.status': request<TrainingStatus>()(noInput),
   /** The models of a study (its models/ folder), or of the app's data folder when `study` is null. */
   'models.list': request<ModelList>()(z.object({ study: folderPath.nullable() }).strict()),
-  /** Where a new model of this name goes, refused when that folder exists. */
-  'models.target': request<{ path: string }>()(z.object({ study: folderPath.nullable(), name: modelNameSchema }).strict()),
+  /** Where a new model of this name goes (refused when that folder exists), and where a dataset built for it from sessions goes. */
+  'models.target': request<{ path: string; dataset: string }>()(z.object({ study: folderPath.nullable(), name: modelNameSchema }).strict()),
   'models.show': request<ModelDetail>()(z.object({ path: folderPath }).strict()),
   /** Deletes a model folder (only a folder Entrain reads as a model). */
   'models.delete': request<{ deleted: string }>()(z.object({ path: folderPath }).strict()),

@@ -1,14 +1,15 @@
 /**
- * A model card (Mitchell et al. 2019, shortened) in Markdown, made from what a model folder
- * records: what it is, how it was trained, on which data, and what it reached. Shown in the Models
- * view; everything in it comes from config.json and metrics.json.
+ * A model card (Mitchell et al. 2019, shortened) in Markdown for a generic DCCA model folder, made
+ * from what it records: what it is, how it was trained, on which data, and what it reached. Shown
+ * in the Models view; everything in it comes from config.json and metrics.json. (Audio↔EEG model
+ * folders carry their own MODEL_CARD.md.)
  */
 import type { ModelConfig } from './model-folder'
 import type { ModelSummary } from './training'
 
 const fixed = (value: number | null, digits = 3) => (value === null ? '–' : value.toFixed(digits))
 
-export function modelCard(config: ModelConfig, metrics: unknown, summary: ModelSummary): string {
+export function modelCard(config: Extract<ModelConfig, { kind: 'dcca' }>, metrics: unknown, summary: ModelSummary): string {
   const training = config.training
   const lines = [
     `# ${summary.name}`,

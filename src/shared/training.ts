@@ -5,6 +5,7 @@
  * `trainingJobSchema` and one runner in src/trainer/jobs.ts.
  */
 import { z } from 'zod'
+import { audioEegRequestSchema } from './audio-eeg'
 import { dccaTrainingDefaults, dccaTrainingSchema, type DccaProgress, type DccaTrainingConfig } from './dcca-training'
 
 const filePath = z.string().min(1, 'a path is required').max(4096, 'the path is too long')
@@ -28,7 +29,17 @@ export const dccaFitJobSchema = z
   })
   .strict()
 
-export const trainingJobSchema = z.discriminatedUnion('kind', [dccaFitJobSchema])
+/**
+ * The audio↔EEG model on a dataset folder (folds × runs, checkpoints, resume, early stopping).
+ * With `sessions`, the trainer first builds the dataset from those sessions into `dataset` (a new
+ * or empty folder), with the paper's preprocessing.
+ */
+export const audioEegJobSchema = audioEegRequestSchema.extend({
+  kind: z.literal('audio-eeg'),
+  sessions: z.array(filePath).min(1, 'choose at least one session').max(10_000).optional(),
+})
+
+export const trainingJobSchema = z.discriminatedUnion('kind', [dccaFitJobSchema, audioEegJobSchema])
 
 export type TrainingJob = z.infer<typeof trainingJobSchema>
 export type TrainingJobInput = z.input<typeof trainingJobSchema>
@@ -54,6 +65,8 @@ export interface FitResult {
   fit: string
   epochs: number
   bestEpoch: number
+  /** Stopped before its last epoch: no better validation correlation for `patience` epochs. */
+  stoppedEarly: boolean
   seconds: number
   trainingCorrelation: number
   validationCorrelation: number | null
@@ -70,11 +83,27 @@ export interface TrainingResult {
   /** The saved model's canonical correlations, strongest first: on the validation rows when there are any, else on the training rows. */
   correlations: number[]
   correlationsOn: 'validation' | 'training'
+  /** The fit whose networks the model holds. */
+  exported: string
+  /** Validation total correlation over the fits (with several). */
+  validation: { mean: number; sd: number; min: number; max: number } | null
+}
+
+/** Which fold and run of a job a progress event belongs to, for people (folds and runs from 1). */
+export function fitName(progress: DccaProgress): string {
+  return progress.job ? `fold ${progress.job.fold + 1}, run ${progress.job.run + 1}` : 'validation split'
 }
 
 /** A progress event of a job, with the fit it belongs to. */
 export interface TrainingProgress extends DccaProgress {
   fit: string
+}
+
+/** Work a job does before training, with how far it got. */
+export interface TrainingStage {
+  name: string
+  fraction: number
+  detail: string
 }
 
 export type TrainingState = 'idle' | 'running' | 'cancelling' | 'completed' | 'cancelled' | 'failed'
@@ -89,13 +118,15 @@ export interface TrainingStatus {
   /** The trainer process's id while it runs (it is a separate process, so training never stalls main). */
   trainerPid: number | null
   progress: TrainingProgress | null
+  /** Work before training (building the dataset from sessions), while it runs. */
+  stage: TrainingStage | null
   /** Finished epochs of every fit so far, in order. */
   curves: { fit: string; points: EpochPoint[] }[]
   result: TrainingResult | null
   problem: string | null
 }
 
-export const idleTrainingStatus: TrainingStatus = { state: 'idle', job: null, startedAt: null, backend: null, trainerPid: null, progress: null, curves: [], result: null, problem: null }
+export const idleTrainingStatus: TrainingStatus = { state: 'idle', job: null, startedAt: null, backend: null, trainerPid: null, progress: null, stage: null, curves: [], result: null, problem: null }
 
 /**
  * Follows a job's progress events into per-epoch curves: an epoch's loss is the mean of its batch

@@ -56,6 +56,7 @@ if (!channel) {
       const result = await runTrainingJob(job, {
         signal: controller.signal,
         onBackend: (choice) => channel.send({ type: 'backend', id, description: choice.description, skipped: choice.skipped }),
+        onStage: (stage) => channel.send({ type: 'stage', id, stage }),
         onProgress: (progress) => channel.send({ type: 'progress', id, progress }),
       })
       channel.send({ type: 'done', id, result })

@@ -4,7 +4,7 @@
  * next one's.
  */
 import type { ErrorInfo } from '../shared/errors'
-import type { TrainingJob, TrainingProgress, TrainingResult } from '../shared/training'
+import type { TrainingJob, TrainingProgress, TrainingResult, TrainingStage } from '../shared/training'
 
 export type TrainerRequest =
   | { type: 'hello' }
@@ -16,6 +16,7 @@ export type TrainerRequest =
 export type TrainerReply =
   | { type: 'ready'; pid: number; node: string; electron: string | null }
   | { type: 'backend'; id: string; description: string; skipped: string[] }
+  | { type: 'stage'; id: string; stage: TrainingStage }
   | { type: 'progress'; id: string; progress: TrainingProgress }
   | { type: 'done'; id: string; result: TrainingResult }
   | { type: 'failed'; id: string; error: ErrorInfo }

@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EntrainError } from '../../shared/errors'
-import type { TrainingJob, TrainingProgress, TrainingResult } from '../../shared/training'
+import type { TrainingJob, TrainingProgress, TrainingResult, TrainingStage } from '../../shared/training'
 import type { TrainerReply, TrainerRequest } from '../../trainer/protocol'
 import { workerFile } from '../paths'
 
@@ -42,6 +42,7 @@ export const forkTrainer: TrainerLauncher = (entry) => {
 
 export interface JobListeners {
   onBackend?: (backend: { description: string; skipped: string[] }) => void
+  onStage?: (stage: TrainingStage) => void
   onProgress?: (progress: TrainingProgress) => void
 }
 
@@ -130,6 +131,7 @@ export class TrainerHost {
     // Messages of a job that has been settled (cancelled by shutdown) are late; they are dropped.
     if (!running || running.id !== message.id) return
     if (message.type === 'backend') running.onBackend?.({ description: message.description, skipped: message.skipped })
+    else if (message.type === 'stage') running.onStage?.(message.stage)
     else if (message.type === 'progress') running.onProgress?.(message.progress)
     else if (message.type === 'done') this.settle(message.id, (job) => job.resolve(message.result))
     else this.settle(message.id, (job) => job.reject(EntrainError.fromInfo(message.error)))

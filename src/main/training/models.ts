@@ -15,11 +15,17 @@ export function modelsFolder(study: string | null, dataDir: string): string {
   return path.join(study ?? dataDir, 'models')
 }
 
-interface Metrics {
+/** What metrics.json holds: one fit (dcca), or every fold × run with the exported one (audio-eeg). */
+interface FitMetrics {
   epochs?: number
   bestEpoch?: number
   training?: { totalCorrelation?: number }
   validation?: { totalCorrelation?: number } | null
+}
+interface Metrics extends Omit<FitMetrics, 'validation'> {
+  validation?: { totalCorrelation?: number; mean?: number } | null
+  runs?: (FitMetrics & { fold: number; run: number })[]
+  exported?: { fold: number; run: number }
 }
 
 async function readJson(file: string): Promise<unknown> {
@@ -54,10 +60,13 @@ async function readModel(folder: string): Promise<{ summary: ModelSummary; confi
   try {
     metrics = await readJson(path.join(folder, 'metrics.json'))
     const known = metrics as Metrics
-    summary.epochs = known.epochs ?? null
-    summary.bestEpoch = known.bestEpoch ?? null
-    summary.trainingCorrelation = known.training?.totalCorrelation ?? null
-    summary.validationCorrelation = known.validation?.totalCorrelation ?? null
+    // A job of several runs: the exported run's epochs and training correlation, the mean validation correlation of all.
+    const exported = known.runs?.find((run) => run.fold === known.exported?.fold && run.run === known.exported?.run)
+    const fit: FitMetrics = exported ?? known
+    summary.epochs = fit.epochs ?? null
+    summary.bestEpoch = fit.bestEpoch ?? null
+    summary.trainingCorrelation = fit.training?.totalCorrelation ?? null
+    summary.validationCorrelation = known.validation?.mean ?? known.validation?.totalCorrelation ?? null
   } catch (error) {
     summary.problem ??= `metrics.json: ${(error as Error).message}`
   }
@@ -90,7 +99,9 @@ export async function showModel(folder: string): Promise<ModelDetail> {
   const target = path.resolve(folder)
   await assertModelFolder(target)
   const { summary, config, metrics } = await readModel(target)
-  return { summary, config, metrics, card: config ? modelCard(config, metrics, summary) : `${summary.name}: ${summary.problem ?? 'unreadable'}` }
+  const written = await fs.readFile(path.join(target, 'MODEL_CARD.md'), 'utf8').catch(() => null)
+  const card = written ?? (config?.kind === 'dcca' ? modelCard(config, metrics, summary) : `${summary.name}: ${summary.problem ?? 'no MODEL_CARD.md'}`)
+  return { summary, config, metrics, card }
 }
 
 /** Removes a model folder (only a folder that holds a model's config.json). */

@@ -33,16 +33,17 @@ export class TrainingService {
     this.host
       .run(job, {
         onBackend: ({ description }) => this.update({ backend: description, trainerPid: this.host.pid }),
+        onStage: (stage) => this.update({ stage, trainerPid: this.host.pid }, this.current.stage?.name === stage.name),
         onProgress: (progress) => {
           const epochChanged = this.current.progress?.epoch !== progress.epoch || this.current.progress.fit !== progress.fit
           this.curves.add(progress)
-          this.update({ progress, curves: this.curves.curves.map((curve) => ({ fit: curve.fit, points: [...curve.points] })) }, !epochChanged)
+          this.update({ progress, stage: null, curves: this.curves.curves.map((curve) => ({ fit: curve.fit, points: [...curve.points] })) }, !epochChanged)
         },
       })
       .then(
         (result) => {
           this.curves.finish(result.fits)
-          this.update({ state: 'completed', result, curves: this.curves.curves, trainerPid: this.host.pid })
+          this.update({ state: 'completed', result, stage: null, curves: this.curves.curves, trainerPid: this.host.pid })
         },
         (error: EntrainError) => this.update({ state: error.code === 'CANCELLED' ? 'cancelled' : 'failed', problem: error.message, trainerPid: this.host.pid }),
       )

@@ -19,7 +19,7 @@ afterAll(async () => {
 })
 
 const [x1, x2] = writePairedViews(folder, 'views', 1200, 1)
-const job = (out: string, epochs: number): TrainingJob => ({
+const job = (out: string, epochs: number): Extract<TrainingJob, { kind: 'dcca-fit' }> => ({
   kind: 'dcca-fit',
   x1,
   x2,

@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { createDispatch, type Handlers } from '../../../src/main/dispatch'
 import { requestNames, requests } from '../../../src/shared/contract'
 import { dccaTrainingDefaults } from '../../../src/shared/dcca-training'
-import { dccaPresets, EpochCurves, modelNameSchema, trainingJobSchema, type TrainingProgress } from '../../../src/shared/training'
+import { presetDefaults } from '../../../src/shared/audio-eeg'
+import { dccaPresets, EpochCurves, fitName, modelNameSchema, trainingJobSchema, type TrainingProgress } from '../../../src/shared/training'
 
 const step = (fit: string, epoch: number, batch: number, loss: number, validationCorrelation: number | null): TrainingProgress => ({
   fit,
@@ -43,7 +44,7 @@ describe('EpochCurves', () => {
     // A fit's last epoch has no next event: its validation is unknown until the result.
     expect(curves.curves[0]!.points[1]!.validationCorrelation).toBeNull()
     const history = [{ epoch: 1, loss: -1, validationCorrelation: 0.4 }]
-    curves.finish([{ fit: 'fold 1', epochs: 1, bestEpoch: 1, seconds: 1, trainingCorrelation: 1, validationCorrelation: 0.4, history }])
+    curves.finish([{ fit: 'fold 1', epochs: 1, bestEpoch: 1, stoppedEarly: false, seconds: 1, trainingCorrelation: 1, validationCorrelation: 0.4, history }])
     expect(curves.curves).toEqual([{ fit: 'fold 1', points: history }])
   })
 })
@@ -52,6 +53,20 @@ describe('training jobs in the contract', () => {
   it('accepts a generic DCCA job and fills the backend choice in', () => {
     expect(trainingJobSchema.parse(job)).toEqual({ ...job, backend: {} })
     for (const preset of dccaPresets) expect(trainingJobSchema.safeParse({ ...job, config: preset.config }).success).toBe(true)
+  })
+
+  it('accepts an audio↔EEG job on a dataset, or on sessions to build it from', () => {
+    const audioEeg = { kind: 'audio-eeg', dataset: '/study/datasets/m', out: '/study/models/m', training: presetDefaults.fast, resume: false }
+    expect(trainingJobSchema.safeParse(audioEeg).success).toBe(true)
+    expect(trainingJobSchema.safeParse({ ...audioEeg, sessions: ['/study/sessions/sub-01/ses-01'] }).success).toBe(true)
+    expect(trainingJobSchema.safeParse({ ...audioEeg, sessions: [] }).error!.issues[0]).toMatchObject({ path: ['sessions'], message: 'choose at least one session' })
+    expect(trainingJobSchema.safeParse({ ...audioEeg, training: { ...presetDefaults.fast, foldsBy: 'song title' } }).error!.issues[0]!.path).toEqual(['training', 'foldsBy'])
+  })
+
+  it('names the fold and run of a progress event', () => {
+    const event = step('', 1, 1, 0, null)
+    expect(fitName(event)).toBe('validation split')
+    expect(fitName({ ...event, job: { fold: 0, folds: 5, run: 2, runs: 5, done: 0.1 } })).toBe('fold 1, run 3')
   })
 
   it('refuses unknown kinds, unknown fields, and bad configurations, naming the field', () => {
