@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { writeSimulatedDataset } from '../support/audio-eeg-dataset'
 import { writePairedViews } from '../support/views'
 
 const screenshots = path.join(__dirname, '..', '..', 'test-results', 'screenshots')
@@ -83,5 +84,43 @@ test.describe('Training and Models views', () => {
     await expect(page.getByText('No models here yet')).toBeVisible()
     expect(existsSync(path.join(study, 'models', 'tiny'))).toBe(false)
     expect(problems).toEqual([])
+  })
+
+  test('trains the audio↔EEG model on a dataset folder: a curve and a row per fold, the mean ± sd, and its card in the Models view', async ({ page }) => {
+    test.setTimeout(90_000)
+    const dataset = path.join(study, 'datasets', 'simulated')
+    await writeSimulatedDataset(dataset, { participants: 2, songs: 2, songSeconds: 6, windowSeconds: 0.5, channels: 4 })
+    await page.goto(process.env.ENTRAIN_E2E_URL!)
+    await page.getByRole('link', { name: /^Study/ }).click()
+    await page.getByLabel('Study folder path').fill(study)
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('current-study')).toHaveText(`Study: ${path.basename(study)}`)
+    await page.getByRole('link', { name: /^Training/ }).click()
+
+    await page.getByTestId('source-dataset').check()
+    await page.getByTestId('training-dataset').fill(dataset)
+    await page.getByTestId('training-preset').selectOption('fast')
+    await page.getByLabel('Outputs').fill('2')
+    await page.getByLabel('Epochs').fill('3')
+    await page.getByLabel('Batch').fill('16')
+    await page.getByTestId('training-name').fill('music')
+    await page.keyboard.press('Control+Enter')
+
+    await expect(page.getByTestId('training-state')).toHaveText('completed', { timeout: 60_000 })
+    const fits = page.getByTestId('fit-table').locator('tbody tr')
+    await expect(fits).toHaveCount(2)
+    await expect(fits.filter({ hasText: '(saved)' })).toHaveCount(1)
+    await expect(page.getByTestId('training-model')).toContainText(/over the 2 fits: -?\d\.\d{3} ± \d\.\d{3}/)
+    // One loss curve per fold, three epochs each.
+    await expect(page.getByTestId('loss-plot').locator('.series')).toHaveCount(2)
+    await expect(page.getByTestId('loss-plot').locator('circle')).toHaveCount(6)
+    await page.screenshot({ path: path.join(screenshots, 'training-audio-eeg.png'), fullPage: true })
+
+    await page.getByRole('link', { name: /^Models/ }).click()
+    await page.getByTestId('model-list').locator('tbody tr', { hasText: 'music' }).click()
+    const detail = page.getByTestId('model-detail')
+    await expect(detail.getByTestId('model-runs').locator('tbody tr')).toHaveCount(2)
+    await expect(detail.getByTestId('model-data')).toContainText(dataset)
+    await expect(detail.getByTestId('model-card')).toContainText('fold')
   })
 })
