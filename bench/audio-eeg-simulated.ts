@@ -8,7 +8,7 @@
  * windows, whose outputs can gather a window's samples, so the learned figures are not bounded by
  * it component for component: the shuffled pairing is the control that says what chance gives.
  *
- * Usage: npx tsx bench/audio-eeg-simulated.ts [--participants 4] [--songs 4] [--seconds 30] [--epochs 10]
+ * Usage: npx tsx bench/audio-eeg-simulated.ts [--participants 4] [--songs 4] [--seconds 30] [--epochs 10] [--microvolts 4] [--folds-by subject|song]
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     epochs: { type: 'string', default: '10' },
     window: { type: 'string', default: '0.5' },
+    microvolts: { type: 'string', default: '4' },
+    'folds-by': { type: 'string', default: 'subject' },
   },
 })
 
@@ -34,8 +36,8 @@ async function main() {
   const backend = await selectBackend({})
   const dir = await mkdtemp(path.join(os.tmpdir(), 'entrain-sim-bench-'))
   try {
-    const options = { participants: Number(values.participants), songs: Number(values.songs), songSeconds: Number(values.seconds), windowSeconds: Number(values.window), channels: 8 }
-    const training = parseAudioEegTraining('fast', { dims: 3, batchSize: 128, epochs: Number(values.epochs), patience: 0, learningRate: 3e-3, ridge: 1e-3, foldsBy: 'subject' })
+    const options = { participants: Number(values.participants), songs: Number(values.songs), songSeconds: Number(values.seconds), windowSeconds: Number(values.window), channels: 8, microvolts: Number(values.microvolts) }
+    const training = parseAudioEegTraining('fast', { dims: 3, batchSize: 128, epochs: Number(values.epochs), patience: 0, learningRate: 3e-3, ridge: 1e-3, foldsBy: values['folds-by'] as 'subject' | 'song' })
     const paired = await writeSimulatedDataset(path.join(dir, 'paired'), options)
     await writeSimulatedDataset(path.join(dir, 'shuffled'), { ...options, shuffle: true })
     const run = async (name: string) => {
@@ -48,7 +50,7 @@ async function main() {
       }
     }
     const result = {
-      configuration: { ...options, training, folds: 'by subject, 2', backend: backend.description },
+      configuration: { ...options, training, folds: `by ${values['folds-by']}, 2`, backend: backend.description },
       theoreticalPerSample: paired.theory.map((value) => Number(value.toFixed(3))),
       paired: await run('paired'),
       shuffled: await run('shuffled'),
