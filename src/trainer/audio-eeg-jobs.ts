@@ -285,7 +285,7 @@ export function modelCard(config: AudioEegModelConfig, summary: AudioEegSummary)
     '',
     training.preset === 'paper'
       ? '- `paper`: the paper\'s Conv1D stacks (batch normalisation before every convolution, ReLU, max-pooling of size = stride), audio 7 convolutions and EEG 4, each then a 1×1 convolution to the output (linear here, ReLU in the paper) and the mean over the steps left (one step for 1.5 s windows).'
-      : '- `fast`: the audio network reads the log-mel spectrogram through three small convolutions; the EEG network is the paper\'s with an eighth of its channels.',
+      : '- `fast`: the audio network reads the log-mel spectrogram through three small convolutions; the EEG network is the paper\'s with an eighth of its channels; each ends in a linear dense layer over the steps left.',
     `- Channel widths × ${training.width}; ${training.dims} outputs per network.`,
     `- Objective: ${training.objective} (Deep CCA), ridge ${training.ridge}; ${training.optimizer} at ${training.learningRate}, batch ${training.batchSize}, up to ${training.epochs} epochs${training.patience ? `, early stop after ${training.patience} epochs without a better validation correlation` : ''}; the epoch with the best validation correlation is kept. A regularised linear CCA fitted on the training windows' outputs is the projection.`,
     `- Cross-validation: ${summary.runs.length / training.runs} folds by ${training.foldsBy} (a ${training.foldsBy === 'subject' ? 'participant' : 'song'} is never in training and validation at once) × ${training.runs} runs; seed of fold f, run r: ${training.seed} + 1000·f + r.${summary.emptyFolds.length ? ` Folds ${summary.emptyFolds.join(', ')} held no windows and were left out.` : ''}`,
@@ -384,7 +384,6 @@ export async function embedAudioFiles(request: EmbedRequest): Promise<EmbedSumma
       if (request.perWindow) starts.forEach((start, row) => rows.push({ file, start: start / audio.rate, values: embedded.data.slice(row * dims, (row + 1) * dims) }))
       else rows.push({ file, start: null, values: columnMeans(embedded) })
     }
-    request.onProgress?.(files.length, files.length, '')
     let index: string | null = null
     if (format === '.npy') {
       const data = new Float32Array(rows.length * dims)

@@ -9,7 +9,9 @@
  * output can leave components at zero for a whole batch, whose covariance is then singular.
  *
  * `fast`: the audio network reads a log-mel spectrogram (src/shared/dsp/mel.ts) through three
- * small convolutions; the EEG network is the paper's with an eighth of its channels.
+ * small convolutions; the EEG network is the paper's with an eighth of its channels. Both end in a
+ * dense layer over all remaining steps rather than a mean over them, so that where in the window
+ * something happened (the EEG answers 50–250 ms after the sound) is not averaged away.
  *
  * `width` scales every hidden channel count; `dims` is the output size of both.
  */
@@ -51,8 +53,11 @@ const fastAudio: ConvSpec[] = [
 
 const fastEeg: ConvSpec[] = paperEeg.map((layer) => ({ ...layer, filters: layer.filters / 8 }))
 
-/** BatchNorm → Conv1D (ReLU) → max-pool per layer, then BatchNorm → 1×1 linear conv to `dims` → mean over the steps left. */
-function convStack(inputShape: [number, number], layers: ConvSpec[], dims: number, width: number): EncoderBuilder {
+/**
+ * BatchNorm → Conv1D (ReLU) → max-pool per layer, then BatchNorm and the head: a 1×1 linear conv to
+ * `dims` and the mean over the steps left ('mean'), or a linear dense layer over all of them ('dense').
+ */
+function convStack(inputShape: [number, number], layers: ConvSpec[], dims: number, width: number, head: 'mean' | 'dense'): EncoderBuilder {
   return (seed) => {
     const model = tfl.sequential()
     const initializer = (index: number) => tfl.initializers.heUniform({ seed: seed * 101 + index })
@@ -62,8 +67,14 @@ function convStack(inputShape: [number, number], layers: ConvSpec[], dims: numbe
       if (layer.pool) model.add(tfl.layers.maxPooling1d({ poolSize: layer.pool, strides: layer.pool, padding: 'same' }))
     })
     model.add(tfl.layers.batchNormalization())
-    model.add(tfl.layers.conv1d({ filters: dims, kernelSize: 1, activation: 'linear', kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + layers.length }) }))
-    model.add(tfl.layers.globalAveragePooling1d())
+    const kernelInitializer = tfl.initializers.glorotUniform({ seed: seed * 101 + layers.length })
+    if (head === 'mean') {
+      model.add(tfl.layers.conv1d({ filters: dims, kernelSize: 1, activation: 'linear', kernelInitializer }))
+      model.add(tfl.layers.globalAveragePooling1d())
+    } else {
+      model.add(tfl.layers.flatten())
+      model.add(tfl.layers.dense({ units: dims, activation: 'linear', kernelInitializer }))
+    }
     return model
   }
 }
@@ -76,6 +87,6 @@ export interface AudioEegNetworks {
 /** The preset's two networks for inputs of these shapes ([steps, channels] each). */
 export function presetNetworks(preset: PresetName, shapes: { audio: [number, number]; eeg: [number, number] }, dims: number, width: number): AudioEegNetworks {
   return preset === 'paper'
-    ? { audio: convStack(shapes.audio, paperAudio, dims, width), eeg: convStack(shapes.eeg, paperEeg, dims, width) }
-    : { audio: convStack(shapes.audio, fastAudio, dims, width), eeg: convStack(shapes.eeg, fastEeg, dims, width) }
+    ? { audio: convStack(shapes.audio, paperAudio, dims, width, 'mean'), eeg: convStack(shapes.eeg, paperEeg, dims, width, 'mean') }
+    : { audio: convStack(shapes.audio, fastAudio, dims, width, 'dense'), eeg: convStack(shapes.eeg, fastEeg, dims, width, 'dense') }
 }

@@ -75,6 +75,7 @@ export async function scoreDccaFolder(request: ScoreRequest): Promise<Correlatio
   await selectBackend(request.backend)
   const model = await loadModelFolder(request.model)
   try {
+    if (model.config.kind !== 'dcca') throw new EntrainError('INVALID_INPUT', `${request.model} is an ${model.config.kind} model, which takes audio and EEG windows rather than .npy rows; use \`entrain embed\``)
     const views = [await readViewFile(request.x1), await readViewFile(request.x2)] as const
     const problems = pairedViewProblems(views[0], views[1])
     views.forEach((view, index) => {

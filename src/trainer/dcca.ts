@@ -288,6 +288,7 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
     throw error
   } finally {
     best?.weights.flat().forEach((tensor) => tensor.dispose())
+    step.optimizer.dispose()
   }
 }
 

@@ -25,6 +25,8 @@ export interface SimulatedDatasetOptions {
   channels: number
   /** Pair every EEG window with another window's audio (the null: nothing to learn). */
   shuffle?: boolean
+  /** Size of the response at the electrodes where it is strongest, µV (the simulator's default: 4). */
+  microvolts?: number
   seed?: number
 }
 
@@ -52,7 +54,7 @@ export async function writeSimulatedDataset(folder: string, options: SimulatedDa
   const items: DatasetManifest['items'] = []
   const theories: Float64Array[] = []
   for (let p = 0; p < options.participants; p++) {
-    const participant = createParticipant({ labels, eegRate, seed: (options.seed ?? 1) * 10 + p })
+    const participant = createParticipant({ labels, eegRate, seed: (options.seed ?? 1) * 10 + p, ...(options.microvolts ? { microvolts: options.microvolts } : {}) })
     const simulator = createEegSimulator({ labels, sampleRate: eegRate, seed: (options.seed ?? 1) * 10 + p })
     for (const [trial, song] of songs.entries()) {
       const background = simulator.next(song.features.rows)
