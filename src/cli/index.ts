@@ -6,6 +6,7 @@ import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { dccaCommand } from './commands/dcca'
 import { doctorCommand } from './commands/doctor'
+import { embedCommand } from './commands/embed'
 import { importCommand } from './commands/import'
 import { exportCommand } from './commands/export'
 import { playCommand } from './commands/play'
@@ -15,6 +16,7 @@ import { serialCommand } from './commands/serial'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
 import { studyCommand } from './commands/study'
+import { trainCommand } from './commands/train'
 import { webCommand } from './commands/web'
 import { xdfInfoCommand } from './commands/xdf-info'
 
@@ -25,6 +27,7 @@ export const commands: Command[] = [
   datasetCommand,
   dccaCommand,
   doctorCommand,
+  embedCommand,
   importCommand,
   exportCommand,
   playCommand,
@@ -34,6 +37,7 @@ export const commands: Command[] = [
   simulateCommand,
   streamsCommand,
   studyCommand,
+  trainCommand,
   webCommand,
   xdfInfoCommand,
 ] as unknown as Command[]

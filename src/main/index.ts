@@ -1,6 +1,7 @@
 import { app, BrowserWindow, dialog, session, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
 import { bindIpc, type PageKind } from './ipc'
 import { createServices } from './services'
+import { utilityTrainer } from './trainer-process'
 import { createMainWindow, isAppPage, openExternally, participantWindowHost } from './windows'
 
 /** App lifecycle only: the services are built by createServices, shared with the CLI and web host. */
@@ -34,6 +35,7 @@ void app.whenReady().then(async () => {
       return result.canceled ? null : (result.filePaths[0] ?? null)
     },
     participantWindow: participant,
+    launchTrainer: utilityTrainer,
   })
 
   const pageOf = (event: IpcMainEvent | IpcMainInvokeEvent): PageKind => {

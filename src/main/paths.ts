@@ -29,9 +29,10 @@ export const appRootDir = path.join(__dirname, '../..')
 export const demoStudyDir = path.join(appRootDir, 'resources', 'demo')
 
 /**
- * A worker thread's entry file. Workers always run from the build (out/main), also when the code
- * that starts them runs from source in tests, so that one file serves the app, the CLI and tests.
+ * The entry file of a worker thread or of the trainer process. They always run from the build
+ * (out/main), also when the code that starts them runs from source in tests, so that one file
+ * serves the app, the CLI and tests.
  */
-export function workerFile(name: 'inlet-worker' | 'recorder-worker' | 'audio-worker' | 'decode-worker'): string {
+export function workerFile(name: 'inlet-worker' | 'recorder-worker' | 'audio-worker' | 'decode-worker' | 'trainer'): string {
   return path.join(appRootDir, 'out', 'main', `${name}.js`)
 }

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises'
 import nodePath from 'node:path'
 import type { AppInfo, ParticipantWindowStatus } from '../shared/contract'
 import { EntrainError } from '../shared/errors'
@@ -16,6 +17,9 @@ import { createStudyFolder, inspectStudyFolder, studyFileName } from './store/st
 import { readStudyDraft, saveStudy } from './study/edit'
 import { stimuliFromSource, stimulusFiles } from './study/import'
 import { studyOverview } from './study/overview'
+import { forkTrainer, TrainerHost, type TrainerLauncher } from './training/host'
+import { deleteModel, listModels, modelsFolder, showModel } from './training/models'
+import { TrainingService } from './training/service'
 
 /** What differs between the hosts that run the services; everything else is shared. */
 export interface Host {
@@ -29,6 +33,8 @@ export interface Host {
     show(display: number | null): ParticipantWindowStatus
   }
   log?: Log
+  /** How the trainer process starts: an Electron utilityProcess in the app, a forked Node child elsewhere. */
+  launchTrainer?: TrainerLauncher
 }
 
 export interface Services {
@@ -40,6 +46,7 @@ export interface Services {
   sessions: SessionService
   serial: SerialBoards
   recordings: RecordingsService
+  training: TrainingService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -59,6 +66,7 @@ export async function createServices(host: Host): Promise<Services> {
   const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
   const serial = new SerialBoards(events)
   const recordings = new RecordingsService(events)
+  const training = new TrainingService(new TrainerHost(host.launchTrainer ?? forkTrainer), events)
 
   const dispatch = createDispatch(
     {
@@ -142,6 +150,20 @@ export async function createServices(host: Host): Promise<Services> {
       'recordings.spectra': async (input) => recordings.spectra(input),
       'recordings.export': async (input) => recordings.exportRecording(input),
       'recordings.exportBids': async (input) => recordings.exportBids(input),
+      'training.start': async ({ job }) => training.start(job),
+      'training.cancel': async () => training.cancel(),
+      'training.status': async () => training.status(),
+      'models.list': async ({ study }) => {
+        const folder = modelsFolder(study, host.dataDir)
+        return { folder, models: await listModels(folder) }
+      },
+      'models.target': async ({ study, name }) => {
+        const target = nodePath.join(modelsFolder(study, host.dataDir), name)
+        if (await stat(target).catch(() => null)) throw new EntrainError('CONFLICT', `${target} exists already; choose another name (Entrain never replaces a model)`)
+        return { path: target, dataset: nodePath.join(study ?? host.dataDir, 'datasets', name) }
+      },
+      'models.show': async ({ path }) => showModel(path),
+      'models.delete': async ({ path }) => deleteModel(path),
     },
     log,
   )
@@ -155,7 +177,9 @@ export async function createServices(host: Host): Promise<Services> {
     sessions,
     serial,
     recordings,
+    training,
     close: async () => {
+      await training.close()
       await recordings.close()
       await sessions.close()
       await audio.close()

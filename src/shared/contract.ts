@@ -17,11 +17,13 @@ import type { SessionRecord } from './session/record'
 import type { ScaleSpec } from './study/scales'
 import type { StreamHealth } from './stream-health'
 import type { ChannelInfo, StreamDescription } from './xdf/types'
+import { modelNameSchema, trainingJobSchema, type ModelDetail, type ModelSummary, type TrainingJob, type TrainingJobInput, type TrainingStatus } from './training'
 
 export type { SessionEvent, SessionRecord, ScaleSpec, LogLine, PhaseName }
 export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, MarkerEvent, TimingCertificate, Study, StudyIssue, PlannedTrial, Phase, Block }
 export type { StudyInput, StimulusInputRow }
 export type { BoardKind }
+export type { ModelDetail, ModelSummary, TrainingJob, TrainingJobInput, TrainingStatus }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -468,6 +470,31 @@ const recordingsRequests = {
 
 // ── end of the recordings requests ───────────────────────────────────────────────────────────
 
+// ── Training and models (issue #7): jobs in the trainer process, model folders ──────────────
+
+/** A models folder and the models in it. */
+export interface ModelList {
+  folder: string
+  models: ModelSummary[]
+}
+
+const trainingRequests = {
+  /** Starts a job in the trainer process and returns at once; `training.progress` events follow it. */
+  'training.start': request<TrainingStatus>()(z.object({ job: trainingJobSchema }).strict()),
+  /** Stops the running job between two steps (nothing is written). */
+  'training.cancel': request<TrainingStatus>()(noInput),
+  'training.status': request<TrainingStatus>()(noInput),
+  /** The models of a study (its models/ folder), or of the app's data folder when `study` is null. */
+  'models.list': request<ModelList>()(z.object({ study: folderPath.nullable() }).strict()),
+  /** Where a new model of this name goes (refused when that folder exists), and where a dataset built for it from sessions goes. */
+  'models.target': request<{ path: string; dataset: string }>()(z.object({ study: folderPath.nullable(), name: modelNameSchema }).strict()),
+  'models.show': request<ModelDetail>()(z.object({ path: folderPath }).strict()),
+  /** Deletes a model folder (only a folder Entrain reads as a model). */
+  'models.delete': request<{ deleted: string }>()(z.object({ path: folderPath }).strict()),
+}
+
+// ── end of the training requests ─────────────────────────────────────────────────────────────
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -491,6 +518,7 @@ export const requests = {
   ),
   ...studyEditorRequests,
   ...recordingsRequests,
+  ...trainingRequests,
   'lsl.status': request<LslStatus>()(noInput),
   'streams.list': request<StreamSummary[]>()(noInput),
   /** Which streams' samples the renderer receives as `streams.data` events. */
@@ -595,6 +623,8 @@ export interface EventPayloads {
   /** On every change of a board's state and about once a second with fresh health. */
   'serial.changed': SerialBoardStatus[]
   'recordings.exportProgress': ExportProgressEvent
+  /** The training job's status: at every change of state or epoch, and at most ten times a second while it runs. */
+  'training.progress': TrainingStatus
 }
 
 export type EventName = keyof EventPayloads
@@ -610,6 +640,7 @@ export const eventNames: readonly EventName[] = [
   'session.log',
   'serial.changed',
   'recordings.exportProgress',
+  'training.progress',
 ]
 
 export function isEventName(name: unknown): name is EventName {

@@ -15,6 +15,8 @@ export const errorCodes = [
   /** The target changed or exists already: nothing was written. */
   'CONFLICT',
   'DISCONNECTED',
+  /** The user stopped it (a training job): nothing was written. */
+  'CANCELLED',
   'INTERNAL',
 ] as const
 

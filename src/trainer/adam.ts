@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { activeWasmHeap, type WasmHeap } from './backend'
+import { checkState, type Optimizer, type OptimizerState } from './optimizers'
 import { adamKernel, adamLanes, type AdamKernel } from './wasm-adam'
 
 interface Moments {
@@ -43,7 +44,8 @@ function adamUpdate(parameters: Float32Array, moments: Moments, gradient: Float3
 /** Moments kept in wasm memory, freed with the optimizer. */
 const releaseMoments = new FinalizationRegistry<{ heap: WasmHeap; addresses: number[] }>(({ heap, addresses }) => addresses.forEach((address) => heap.free(address)))
 
-export class FusedAdam {
+export class FusedAdam implements Optimizer {
+  readonly name = 'adam'
   private step = 0
   private readonly moments = new Map<tf.Variable, Moments>()
   /** On wasm: each variable's moments (first, then second) at one address. */
@@ -79,8 +81,36 @@ export class FusedAdam {
     return value
   }
 
-  /** Frees the moments kept in wasm memory now rather than when the optimizer is collected. */
+  getState(variables: tf.Variable[]): OptimizerState {
+    return {
+      name: this.name,
+      step: this.step,
+      slots: variables.map((variable) => {
+        const address = this.wasmMoments.get(variable)
+        if (address !== undefined) {
+          const both = new Float32Array(this.wasm!.heap.memory.buffer, address, 2 * variable.size)
+          return [both.slice(0, variable.size), both.slice(variable.size)]
+        }
+        const moments = this.moments.get(variable)
+        return moments ? [moments.first.slice(), moments.second.slice()] : [new Float32Array(variable.size), new Float32Array(variable.size)]
+      }),
+    }
+  }
+
+  /** The moments wait in JavaScript arrays; on wasm they move into its memory at the next step. */
+  setState(state: OptimizerState, variables: tf.Variable[]): void {
+    checkState(state, this.name, 2, variables)
+    this.dispose()
+    this.step = state.step
+    variables.forEach((variable, index) => {
+      const [first, second] = state.slots[index]!
+      this.moments.set(variable, { first: first!.slice(), second: second!.slice() })
+    })
+  }
+
+  /** Frees the moments, those in wasm memory now rather than when the optimizer is collected. */
   dispose(): void {
+    this.moments.clear()
     if (!this.wasm) return
     releaseMoments.unregister(this)
     this.wasm.addresses.forEach((address) => this.wasm!.heap.free(address))
@@ -98,7 +128,13 @@ export class FusedAdam {
     if (moments === undefined) {
       moments = heap.allocate(2 * 4 * size)
       this.wasm.addresses.push(moments)
-      new Float32Array(heap.memory.buffer, moments, 2 * size).fill(0)
+      const both = new Float32Array(heap.memory.buffer, moments, 2 * size)
+      const saved = this.moments.get(variable)
+      if (saved) {
+        both.set(saved.first)
+        both.set(saved.second, size)
+        this.moments.delete(variable)
+      } else both.fill(0)
       this.wasmMoments.set(variable, moments)
     }
     if (!heap.owns(variable)) {

@@ -5,27 +5,15 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { modelConfigSchema } from '../../src/shared/model-folder'
 import { formatNpy, parseNpy } from '../../src/shared/npy'
+import type { TrainingResult } from '../../src/shared/training'
 import { Random } from '../../src/shared/sim/random'
 import { runCli } from '../support/cli'
+import { writePairedViews } from '../support/views'
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'entrain-dcca-'))
 afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
-/** Paired views sharing two latents through nonlinear maps, written as NPY (float64 and float32). */
-function writeViews(name: string, rows: number, seed: number): [string, string] {
-  const random = new Random(seed)
-  const a = new Float64Array(rows * 5)
-  const b = new Float32Array(rows * 4)
-  for (let n = 0; n < rows; n++) {
-    const [u, v] = [random.normal(), random.normal()]
-    ;[u * u, Math.sin(2 * v), u * v, random.normal(), Math.abs(v)].forEach((value, j) => (a[n * 5 + j] = value))
-    ;[Math.abs(u), v ** 3 / 3, random.normal(), Math.cos(u)].forEach((value, j) => (b[n * 4 + j] = value + 0.1 * random.normal()))
-  }
-  const files: [string, string] = [path.join(folder, `${name}-a.npy`), path.join(folder, `${name}-b.npy`)]
-  writeFileSync(files[0], formatNpy({ dtype: 'float64', shape: [rows, 5], data: a }))
-  writeFileSync(files[1], formatNpy({ dtype: 'float32', shape: [rows, 4], data: b }))
-  return files
-}
+const writeViews = (name: string, rows: number, seed: number) => writePairedViews(folder, name, rows, seed)
 
 const python = '/usr/bin/python3'
 
@@ -40,10 +28,14 @@ describe('entrain dcca', () => {
     expect(result.stderr).toMatch(/backend: wasm \(XNNPACK, SIMD, 1 thread[;)]/)
     expect(result.stderr).toMatch(/training 100% /)
     expect(result.code).toBe(0)
-    const summary = JSON.parse(result.stdout) as { epochs: number; training: { totalCorrelation: number }; validation: { totalCorrelation: number; correlations: number[] } }
-    expect(summary.epochs).toBe(6)
-    expect(summary.validation.correlations).toHaveLength(2)
-    expect(summary.validation.totalCorrelation).toBeGreaterThan(1)
+    const summary = JSON.parse(result.stdout) as TrainingResult
+    expect(summary.fits).toHaveLength(1)
+    expect(summary.fits[0]!.epochs).toBe(6)
+    expect(summary.fits[0]!.history.map((point) => point.epoch)).toEqual([1, 2, 3, 4, 5, 6])
+    expect(summary.correlationsOn).toBe('validation')
+    expect(summary.correlations).toHaveLength(2)
+    expect(summary.fits[0]!.validationCorrelation).toBeCloseTo(summary.correlations[0]! + summary.correlations[1]!, 10)
+    expect(summary.fits[0]!.validationCorrelation).toBeGreaterThan(1)
 
     const config = modelConfigSchema.parse(JSON.parse(readFileSync(path.join(model, 'config.json'), 'utf8')))
     expect(config.training).toMatchObject({ dims: 2, layers: [32, 32], epochs: 6, batchSize: 200, objective: 'trace', ridge: 1e-4, validationSplit: 0.2, seed: 4 })

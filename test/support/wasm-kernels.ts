@@ -45,7 +45,7 @@ export function describeWasmKernels(label: string): void {
       }
     })
 
-    it('gives conv layers the filter gradient wasm lacks, equal to the reference at any stride', () => {
+    it('gives conv layers the filter gradient wasm lacks and a faster input gradient, equal to the reference at any stride', () => {
       const x = tf.randomNormal([3, 9, 11, 4], 0, 1, 'float32', 3) as tf.Tensor4D
       const filter = tf.randomNormal([3, 2, 4, 5], 0, 1, 'float32', 4) as tf.Tensor4D
       // wasm's own Conv3DBackpropFilterV2 is wrong for strides above 1: those cases matter most.
@@ -59,6 +59,10 @@ export function describeWasmKernels(label: string): void {
         const { wasm, cpu } = onBoth(() => tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.conv2d(x, w as tf.Tensor4D, strides, pad))))(filter))
         expect(wasm).toHaveLength(3 * 2 * 4 * 5)
         expect(maxDifference(wasm, cpu) / Math.max(...cpu.map(Math.abs))).toBeLessThan(1e-5)
+        // The input gradient: wasm's own kernel is replaced by products too.
+        const input = onBoth(() => tf.grad((xx: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xx as tf.Tensor4D, filter, strides, pad))))(x))
+        expect(input.wasm).toHaveLength(3 * 9 * 11 * 4)
+        expect(maxDifference(input.wasm, input.cpu) / Math.max(...input.cpu.map(Math.abs))).toBeLessThan(1e-5)
       }
     })
 

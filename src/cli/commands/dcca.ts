@@ -1,20 +1,23 @@
+import { TrainerHost } from '../../main/training/host'
+import type { EntrainError } from '../../shared/errors'
 import { parseDccaTraining, type DccaTrainingConfig } from '../../shared/dcca-training'
+import { backendRequestSchema } from '../../shared/training'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
 
-function clock(seconds: number): string {
+export function clock(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds))
   return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
 }
 
-function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
+export function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
   if (value === undefined) return undefined
   const parsed = Number(value)
   if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${option} must be ${rule}, not '${value}'`)
   return parsed
 }
 
-const whole = (value: number) => Number.isInteger(value) && value >= 1
+export const whole = (value: number) => Number.isInteger(value) && value >= 1
 
 export const dccaCommand = defineCommand({
   name: 'dcca',
@@ -30,7 +33,8 @@ export const dccaCommand = defineCommand({
     layers: { type: 'string', value: 'W,W', description: "hidden layer widths, ReLU (default 1024,1024; '' for none)" },
     epochs: { type: 'string', value: 'E', description: 'passes over the training rows (default 20)' },
     batch: { type: 'string', value: 'B', description: 'rows per batch; must exceed --dims (default 800)' },
-    lr: { type: 'string', value: 'L', description: 'Adam learning rate (default 0.001)' },
+    lr: { type: 'string', value: 'L', description: 'learning rate (default 0.001)' },
+    optimizer: { type: 'string', value: 'NAME', description: 'adam or rmsprop (default adam)' },
     objective: { type: 'string', value: 'NAME', description: 'trace (Andrew et al.), topk, frobenius (arXiv 1712.05197) or sumsq (default trace)' },
     'top-k': { type: 'string', value: 'K', description: 'correlations the topk objective sums (default --dims)' },
     reg: { type: 'string', value: 'R', description: 'ridge r1 = r2 on each covariance (default 0.0001)' },
@@ -43,12 +47,13 @@ export const dccaCommand = defineCommand({
     const [action, ...extra] = positionals
     if ((action !== 'fit' && action !== 'score') || extra.length) throw new UsageError('expected `dcca fit --x1 A.npy --x2 B.npy --out DIR` or `dcca score --model DIR --x1 A.npy --x2 B.npy`')
     if (!options.x1 || !options.x2) throw new UsageError('--x1 and --x2 are required')
-    const backend = { backend: options.backend, threads: number(options.threads, 'threads', whole, 'a whole number ≥ 1') }
-    // tfjs loads only for this command, not for every `entrain` invocation.
-    const { fitDccaFolder, scoreDccaFolder } = await import('../../trainer/dcca-jobs')
-
+    const backendChoice = backendRequestSchema.safeParse({ backend: options.backend, threads: number(options.threads, 'threads', whole, 'a whole number ≥ 1') })
+    if (!backendChoice.success) throw new UsageError(`--backend must be tensorflow, wasm, cpu or auto, not '${options.backend}'`)
+    const backend = backendChoice.data
     if (action === 'score') {
       if (!options.model) throw new UsageError('--model DIR is required')
+      // tfjs loads only for this command, not for every `entrain` invocation.
+      const { scoreDccaFolder } = await import('../../trainer/dcca-jobs')
       const score = await scoreDccaFolder({ model: options.model, x1: options.x1, x2: options.x2, backend })
       output(io, options.json, { totalCorrelation: score.totalCorrelation, correlations: score.correlations, rows: score.rows }, `total correlation ${score.totalCorrelation.toFixed(3)} over ${score.correlations.length} components (${score.rows} rows); strongest: ${score.correlations.slice(0, 5).map((value) => value.toFixed(3)).join(', ')}`)
       return exitCodes.ok
@@ -64,6 +69,7 @@ export const dccaCommand = defineCommand({
         epochs: number(options.epochs, 'epochs', whole, 'a whole number ≥ 1'),
         batchSize: number(options.batch, 'batch', (value) => Number.isInteger(value) && value >= 2, 'a whole number ≥ 2'),
         learningRate: number(options.lr, 'lr', (value) => value > 0, 'a positive number'),
+        optimizer: options.optimizer as DccaTrainingConfig['optimizer'] | undefined,
         objective: options.objective as DccaTrainingConfig['objective'] | undefined,
         topK: number(options['top-k'], 'top-k', whole, 'a whole number ≥ 1'),
         ridge: number(options.reg, 'reg', (value) => value >= 0, 'a number ≥ 0'),
@@ -74,29 +80,32 @@ export const dccaCommand = defineCommand({
       throw new UsageError((error as Error).message)
     }
 
+    // Training runs in the trainer process, as in the app; Ctrl+C cancels it between two steps.
+    const host = new TrainerHost()
     const progress = new ProgressBar(io.stderr, 'training')
-    const controller = new AbortController()
-    void io.interrupted().then(() => controller.abort())
-    const summary = await fitDccaFolder({
-      x1: options.x1,
-      x2: options.x2,
-      out: options.out,
-      config,
-      backend,
-      signal: controller.signal,
-      onBackend: (choice) => io.stderr.write(`backend: ${choice.description}${choice.skipped.length ? ` (skipped ${choice.skipped.join('; ')})` : ''}\n`),
-      onProgress: (event) => {
-        const done = (event.epoch - 1 + event.batch / event.batches) / event.epochs
-        const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
-        progress.update(done, `epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
+    void io.interrupted().then(() => host.cancel())
+    const run = host.run(
+      { kind: 'dcca-fit', x1: options.x1, x2: options.x2, out: options.out, config, backend },
+      {
+        onBackend: (choice) => io.stderr.write(`backend: ${choice.description}${choice.skipped.length ? ` (skipped ${choice.skipped.join('; ')})` : ''}\n`),
+        onProgress: (event) => {
+          const done = (event.epoch - 1 + event.batch / event.batches) / event.epochs
+          const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
+          progress.update(done, `epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
+        },
       },
-    }).catch((error: Error) => {
-      if (error.name === 'TrainingCancelled') io.stderr.write(`\n${error.message}; nothing was written\n`)
-      throw error
-    })
-    progress.done(`${summary.epochs} epochs in ${clock(summary.seconds)}`)
-    const validation = summary.validation ? `; validation ${summary.validation.totalCorrelation.toFixed(2)}` : ''
-    output(io, options.json, summary, `saved ${summary.model}: total correlation on the training rows ${summary.training.totalCorrelation.toFixed(2)}${validation} (best epoch ${summary.bestEpoch}, ${summary.backend})`)
+    )
+    const result = await run
+      .catch((error: EntrainError) => {
+        // The bar's line on a terminal is unfinished; the error gets its own.
+        if (error.code === 'CANCELLED' && io.stderr.isTTY) io.stderr.write('\n')
+        throw error
+      })
+      .finally(() => host.shutdown())
+    const fit = result.fits[0]!
+    progress.done(`${fit.epochs} epochs in ${clock(result.seconds)}`)
+    const validation = fit.validationCorrelation === null ? '' : `; validation ${fit.validationCorrelation.toFixed(2)}`
+    output(io, options.json, result, `saved ${result.model}: total correlation on the training rows ${fit.trainingCorrelation.toFixed(2)}${validation} (best epoch ${fit.bestEpoch}, ${result.backend})`)
     return exitCodes.ok
   },
 })

@@ -1,0 +1,146 @@
+/**
+ * The host side of the trainer process (src/trainer/index.ts): starts it when the first job comes,
+ * hands it jobs one at a time, forwards their backend and progress events, cancels them, and notices
+ * when the process dies under a job (the job fails with what happened; the next job starts a new
+ * process). How the process is started is injected: a forked Node child here (CLI, tests, browser
+ * host), an Electron utilityProcess in the app (src/main/trainer-process.ts).
+ */
+import { fork } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { EntrainError } from '../../shared/errors'
+import type { TrainingJob, TrainingProgress, TrainingResult, TrainingStage } from '../../shared/training'
+import type { TrainerReply, TrainerRequest } from '../../trainer/protocol'
+import { workerFile } from '../paths'
+
+/** A started trainer process, whatever started it. */
+export interface TrainerProcess {
+  readonly pid: number | undefined
+  send(message: TrainerRequest): void
+  onMessage(listener: (message: TrainerReply) => void): void
+  /** Once, when the process has gone; `how` says how ("exit code 1", "signal SIGKILL"). */
+  onExit(listener: (how: string) => void): void
+  kill(): void
+}
+
+export type TrainerLauncher = (entry: string) => TrainerProcess
+
+/** The trainer as a Node child process, with the host's stdout and stderr. */
+export const forkTrainer: TrainerLauncher = (entry) => {
+  const child = fork(entry, [], { stdio: 'inherit', serialization: 'advanced' })
+  return {
+    get pid() {
+      return child.pid
+    },
+    send: (message) => {
+      if (child.connected) child.send(message)
+    },
+    onMessage: (listener) => child.on('message', (message) => listener(message as TrainerReply)),
+    onExit: (listener) => child.once('exit', (code, signal) => listener(signal ? `signal ${signal}` : `exit code ${code}`)),
+    kill: () => child.kill(),
+  }
+}
+
+export interface JobListeners {
+  onBackend?: (backend: { description: string; skipped: string[] }) => void
+  onStage?: (stage: TrainingStage) => void
+  onProgress?: (progress: TrainingProgress) => void
+}
+
+interface RunningJob extends JobListeners {
+  id: string
+  resolve(result: TrainingResult): void
+  reject(error: Error): void
+}
+
+export class TrainerHost {
+  private process: { handle: TrainerProcess; ready: Promise<void> } | null = null
+  private job: RunningJob | null = null
+
+  constructor(
+    private readonly launch: TrainerLauncher = forkTrainer,
+    private readonly entry: string = workerFile('trainer'),
+  ) {}
+
+  /** The trainer process's id, while one runs. */
+  get pid(): number | null {
+    return this.process?.handle.pid ?? null
+  }
+
+  get busy(): boolean {
+    return this.job !== null
+  }
+
+  /** Runs a job in the trainer process; rejects with CANCELLED after `cancel()`, and when the process dies. */
+  async run(job: TrainingJob, listeners: JobListeners = {}): Promise<TrainingResult> {
+    if (this.job) throw new EntrainError('CONFLICT', 'a training job is running; cancel it or wait for it to end')
+    const id = randomUUID()
+    const result = new Promise<TrainingResult>((resolve, reject) => (this.job = { id, ...listeners, resolve, reject }))
+    try {
+      const trainer = this.started()
+      await trainer.ready
+      // A process that died during the handshake has failed the job already.
+      if ((this.job as RunningJob | null)?.id === id) trainer.handle.send({ type: 'start', id, job })
+    } catch (error) {
+      this.settle(id, (running) => running.reject(error as Error))
+    }
+    return result
+  }
+
+  /** Asks the running job to stop between two steps; false when none runs. */
+  cancel(): boolean {
+    if (!this.job || !this.process) return false
+    this.process.handle.send({ type: 'cancel', id: this.job.id })
+    return true
+  }
+
+  /** Ends the trainer process (a running job fails with CANCELLED). */
+  async shutdown(): Promise<void> {
+    const trainer = this.process
+    if (!trainer) return
+    const exited = new Promise<void>((resolve) => trainer.handle.onExit(() => resolve()))
+    if (this.job) this.settle(this.job.id, (running) => running.reject(new EntrainError('CANCELLED', 'training stopped: Entrain is closing; nothing was written')))
+    trainer.handle.send({ type: 'shutdown' })
+    const timer = setTimeout(() => trainer.handle.kill(), 5000)
+    await exited
+    clearTimeout(timer)
+  }
+
+  private started(): { handle: TrainerProcess; ready: Promise<void> } {
+    if (this.process) return this.process
+    const handle = this.launch(this.entry)
+    let ready!: () => void
+    let gone!: (error: Error) => void
+    const trainer = { handle, ready: new Promise<void>((resolve, reject) => ((ready = resolve), (gone = reject))) }
+    this.process = trainer
+    handle.onMessage((message) => {
+      if (message.type === 'ready') ready()
+      else this.receive(message)
+    })
+    handle.onExit((how) => {
+      if (this.process === trainer) this.process = null
+      const error = new EntrainError('INTERNAL', `the trainer process stopped unexpectedly (${how}); nothing was saved — start the job again`)
+      gone(error)
+      if (this.job) this.settle(this.job.id, (running) => running.reject(error))
+    })
+    handle.send({ type: 'hello' })
+    return trainer
+  }
+
+  private receive(message: Exclude<TrainerReply, { type: 'ready' }>): void {
+    const running = this.job
+    // Messages of a job that has been settled (cancelled by shutdown) are late; they are dropped.
+    if (!running || running.id !== message.id) return
+    if (message.type === 'backend') running.onBackend?.({ description: message.description, skipped: message.skipped })
+    else if (message.type === 'stage') running.onStage?.(message.stage)
+    else if (message.type === 'progress') running.onProgress?.(message.progress)
+    else if (message.type === 'done') this.settle(message.id, (job) => job.resolve(message.result))
+    else this.settle(message.id, (job) => job.reject(EntrainError.fromInfo(message.error)))
+  }
+
+  private settle(id: string, how: (job: RunningJob) => void): void {
+    if (this.job?.id !== id) return
+    const job = this.job
+    this.job = null
+    how(job)
+  }
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { encodeWav } from '../../../src/shared/audio/wav'
+import { project } from '../../../src/shared/cca'
+import { modelConfigSchema } from '../../../src/shared/model-folder'
+import { parseNpy } from '../../../src/shared/npy'
+import { selectBackend } from '../../../src/trainer/backend'
+import { openDataset } from '../../../src/trainer/dataset-rows'
+import { encode } from '../../../src/trainer/dcca'
+import { loadModelFolder } from '../../../src/trainer/files'
+import { runCli } from '../../support/cli'
+import { audioRate, tune, writeSimulatedDataset } from '../../support/audio-eeg-dataset'
+import { useTempDirs } from '../../support/temp-dir'
+
+const tempDir = useTempDirs()
+
+describe('entrain train → model folder → entrain embed', () => {
+  it('trains the fast preset by fold, exports the best run with a model card, and embeds audio files as in training', async () => {
+    const dir = await tempDir()
+    await writeSimulatedDataset(path.join(dir, 'data'), { participants: 4, songs: 3, songSeconds: 12, windowSeconds: 0.5, channels: 8 })
+    const model = path.join(dir, 'model')
+    const trained = await runCli(['train', '--dataset', path.join(dir, 'data'), '--preset', 'fast', '--out', model, '--dims', '4', '--batch', '64', '--epochs', '3', '--lr', '0.003', '--threads', '1', '--json'])
+    expect(trained.code, trained.stderr).toBe(0)
+    expect(trained.stderr).toMatch(/training 100% fold 1 run 1\/1, epoch 3\/3/)
+    const summary = JSON.parse(trained.stdout) as { runs: { fold: number; run: number; epochs: number; validation: { totalCorrelation: number; correlations: number[] } }[]; validation: { mean: number; sd: number }; exported: { fold: number; run: number } }
+    expect(summary.runs.map((run) => [run.fold, run.run, run.epochs])).toEqual([
+      [0, 0, 3],
+      [1, 0, 3],
+    ])
+    const best = Math.max(...summary.runs.map((run) => run.validation.totalCorrelation))
+    expect(summary.runs.find((run) => run.fold === summary.exported.fold)!.validation.totalCorrelation).toBe(best)
+    const totals = summary.runs.map((run) => run.validation.totalCorrelation)
+    expect(summary.validation.mean).toBeCloseTo((totals[0]! + totals[1]!) / 2, 10)
+
+    const config = modelConfigSchema.parse(JSON.parse(await readFile(path.join(model, 'config.json'), 'utf8')))
+    if (config.kind !== 'audio-eeg') throw new Error(`kind ${config.kind}`)
+    expect(config.views.map((view) => [view.name, view.inputShape])).toEqual([
+      ['audio', [20, 64]],
+      ['eeg', [125, 8]],
+    ])
+    expect(config.audio).toMatchObject({ rate: 22_050, scaling: 'minmax', samplesPerWindow: 11_025, windowSeconds: 0.5, frontEnd: { kind: 'logmel', mels: 64 } })
+    expect(config.dataset).toMatchObject({ windows: 288, participants: 4, songs: 3, manifestSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(config.exported).toMatchObject({ fold: summary.exported.fold, validationCorrelation: best, reason: expect.stringContaining('best validation total correlation of the 2 runs') })
+    const card = await readFile(path.join(model, 'MODEL_CARD.md'), 'utf8')
+    expect(card).toContain(`**${summary.validation.mean.toFixed(3)} ± ${summary.validation.sd.toFixed(3)}**`)
+    expect(card).toContain(`The networks and projection of fold ${summary.exported.fold}, run 0`)
+    expect(existsSync(`${model}.training`)).toBe(false)
+    for (const file of ['audio/model.json', 'audio/weights.bin', 'projection/audio-weights.npy', 'eeg/model.json', 'metrics.json']) expect(existsSync(path.join(model, file)), file).toBe(true)
+
+    // Audio files: two of the training songs (float32 WAV, as the dataset holds them) and one 1.2 s clip.
+    const music = path.join(dir, 'music')
+    await mkdir(music)
+    const wav = (samples: Float32Array) => encodeWav({ sampleRate: audioRate, channels: [samples] }, 'float32')
+    await writeFile(path.join(music, 'a.wav'), wav(tune(0, 12)))
+    await writeFile(path.join(music, 'b.wav'), wav(tune(1, 12)))
+    await writeFile(path.join(music, 'c.wav'), wav(tune(2, 1.2)))
+    const perFile = await runCli(['embed', '--model', model, music, '--out', path.join(dir, 'songs.npy'), '--json'])
+    expect(perFile.code, perFile.stderr).toBe(0)
+    expect(perFile.stderr).toMatch(/embedding 100% 3 files/)
+    const songs = parseNpy(await readFile(path.join(dir, 'songs.npy')), 'songs.npy')
+    expect(songs.shape).toEqual([3, 4])
+    expect(await readFile(path.join(dir, 'songs.rows.csv'), 'utf8')).toBe(`file\n${['a', 'b', 'c'].map((name) => path.join(music, `${name}.wav`)).join('\n')}\n`)
+
+    const perWindow = await runCli(['embed', '--model', model, path.join(music, 'a.wav'), path.join(music, 'c.wav'), '--per-window', '--out', path.join(dir, 'windows.csv')])
+    expect(perWindow.code, perWindow.stderr).toBe(0)
+    const lines = (await readFile(path.join(dir, 'windows.csv'), 'utf8')).trim().split('\n')
+    expect(lines[0]).toBe('file,start_s,d1,d2,d3,d4')
+    // 24 windows of a 12 s song, 2 of a 1.2 s clip.
+    expect(lines).toHaveLength(1 + 24 + 2)
+    expect(lines[2]!.split(',').slice(0, 2)).toEqual([path.join(music, 'a.wav'), '0.5000'])
+    // A file's embedding is the mean of its windows' embeddings.
+    const rowsOfA = lines.slice(1, 25).map((line) => line.split(',').slice(2).map(Number))
+    rowsOfA[0]!.forEach((_, d) => expect(rowsOfA.reduce((sum, row) => sum + row[d]!, 0) / 24).toBeCloseTo(songs.data[d]!, 4))
+    // Embedding a file goes the way training went: its windows equal the dataset's windows of that song
+    // (participant 1's first 24 items) through the audio network and the projection.
+    await selectBackend({ backend: 'wasm', threads: 1 })
+    const saved = await loadModelFolder(model)
+    const dataset = await openDataset(path.join(dir, 'data'), config.audio.frontEnd)
+    const fromDataset = project(await encode(saved.encoders[0]!, dataset.audio, Int32Array.from({ length: 24 }, (_, index) => index)), saved.projection.mean1, saved.projection.weights1)
+    await dataset.close()
+    saved.encoders.forEach((encoder) => encoder.dispose())
+    rowsOfA.forEach((row, window) => row.forEach((value, d) => expect(value).toBeCloseTo(fromDataset.data[window * 4 + d]!, 3)))
+    expect(new Set(rowsOfA.map((row) => row[0]!.toFixed(4))).size).toBeGreaterThan(12)
+
+    await writeFile(path.join(music, 'broken.wav'), 'RIFF not really a wave file')
+    const broken = await runCli(['embed', '--model', model, music, '--out', path.join(dir, 'again.npy')])
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toContain(`${path.join(music, 'broken.wav')} cannot be decoded`)
+    expect(existsSync(path.join(dir, 'again.npy'))).toBe(false)
+    const exists = await runCli(['embed', '--model', model, music, '--out', path.join(dir, 'songs.npy')])
+    expect(exists.stderr).toMatch(/songs.npy already exists/)
+  }, 120_000)
+})
