@@ -43,7 +43,13 @@ describe('textFeatures', () => {
     const similarity = cosineSimilarities(features, features)
     let same = 0
     let other = 0
-    for (let i = 0; i < 40; i++) for (let j = 0; j < 40; j++) if (i !== j) (i % 2 === j % 2 ? (same += similarity.data[i * 40 + j]!) : (other += similarity.data[i * 40 + j]!))
+    for (let i = 0; i < 40; i++) {
+      for (let j = 0; j < 40; j++) {
+        if (i === j) continue
+        if (i % 2 === j % 2) same += similarity.data[i * 40 + j]!
+        else other += similarity.data[i * 40 + j]!
+      }
+    }
     expect(same / (40 * 19)).toBeGreaterThan(0.8)
     expect(other / (40 * 20)).toBeLessThan(0.3)
   })
