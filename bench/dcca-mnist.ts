@@ -12,7 +12,7 @@ import { componentCorrelations, fitCca, project } from '../src/shared/cca'
 import { parseDccaTraining, type DccaTrainingConfig, type ViewData } from '../src/shared/dcca-training'
 import { matrix } from '../src/shared/linalg'
 import { selectBackend } from '../src/trainer/backend'
-import { encode, scoreProjection, trainDcca } from '../src/trainer/dcca'
+import { encode, scoreProjection, trainDccaOnViews, viewRows } from '../src/trainer/dcca'
 import { splitMnist } from '../test/support/mnist'
 import { writeResult } from './support'
 
@@ -40,11 +40,11 @@ async function main() {
     validationSplit: 0,
     seed: 1,
   })
-  const trained = await trainDcca(data.train[0], data.train[1], config, {
+  const trained = await trainDccaOnViews(data.train[0], data.train[1], config, {
     onProgress: (event) => process.stderr.write(`\repoch ${event.epoch}/${event.epochs}, batch ${event.batch}/${event.batches}, loss ${event.loss.toFixed(2)}, ${event.etaSeconds.toFixed(0)} s left   `),
   })
   process.stderr.write('\n')
-  const test = scoreProjection(encode(trained.encoders[0], data.test[0]), encode(trained.encoders[1], data.test[1]), trained.projection)
+  const test = scoreProjection(await encode(trained.encoders[0], viewRows(data.test[0])), await encode(trained.encoders[1], viewRows(data.test[1])), trained.projection)
 
   const raw = (view: ViewData) => matrix(view.rows, view.cols, view.data)
   const linear = fitCca(raw(data.train[0]), raw(data.train[1]), { ridge1: 1e-4, ridge2: 1e-4, components: 50 })

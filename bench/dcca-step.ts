@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util'
 import * as tf from '@tensorflow/tfjs-core'
 import { parseDccaTraining } from '../src/shared/dcca-training'
 import { selectBackend } from '../src/trainer/backend'
-import { buildEncoder, dccaStep } from '../src/trainer/dcca'
+import { dccaStep, mlpEncoder } from '../src/trainer/dcca'
 import { percentile, repoRoot, writeResult } from './support'
 
 const { values } = parseArgs({
@@ -46,7 +46,7 @@ interface Timing {
 async function timeBackend(backend: string, threads: number, steps: number, warmup: number): Promise<void> {
   const choice = await selectBackend({ backend, threads })
   const config = parseDccaTraining({ dims: 50, layers: [1024, 1024], batchSize: 800, learningRate: 1e-3, objective: 'trace', ridge: 1e-4 })
-  const encoders = [buildEncoder(392, config.layers, config.dims, 1), buildEncoder(392, config.layers, config.dims, 2)] as const
+  const encoders = [mlpEncoder(392, config.layers, config.dims)(1), mlpEncoder(392, config.layers, config.dims)(2)] as const
   const step = dccaStep([encoders[0], encoders[1]], config)
   const x1: tf.Tensor2D = tf.randomUniform([800, 392], 0, 1, 'float32', 1)
   const x2: tf.Tensor2D = tf.randomUniform([800, 392], 0, 1, 'float32', 2)

@@ -6,6 +6,10 @@
 import { z } from 'zod'
 import { dccaObjectives } from './dcca'
 
+/** The optimisers training can use (src/trainer/optimizers.ts): Adam for DCCA, RMSprop for the paper's retrieval model. */
+export const optimizerNames = ['adam', 'rmsprop'] as const
+export type OptimizerName = (typeof optimizerNames)[number]
+
 export const dccaTrainingSchema = z
   .object({
     /** Output size of each network, and number of canonical components kept. */
@@ -15,6 +19,8 @@ export const dccaTrainingSchema = z
     epochs: z.number().int().min(1).max(100_000),
     batchSize: z.number().int().min(2).max(1_000_000),
     learningRate: z.number().positive().max(10),
+    /** Absent in models saved before RMSprop existed: those used Adam. */
+    optimizer: z.enum(optimizerNames).default('adam'),
     objective: z.enum(dccaObjectives),
     /** How many correlations `topk` sums (default: dims). */
     topK: z.number().int().min(1).optional(),
@@ -39,6 +45,7 @@ export const dccaTrainingDefaults: DccaTrainingConfig = {
   epochs: 20,
   batchSize: 800,
   learningRate: 1e-3,
+  optimizer: 'adam',
   objective: 'trace',
   ridge: 1e-4,
   validationSplit: 0.2,

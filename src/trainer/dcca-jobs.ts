@@ -8,7 +8,7 @@ import { pairedViewProblems, type DccaProgress, type DccaTrainingConfig } from '
 import { EntrainError } from '../shared/errors'
 import { viewFiles, type ModelConfig } from '../shared/model-folder'
 import { selectBackend, type BackendChoice, type BackendRequest } from './backend'
-import { encode, scoreProjection, trainDcca, type CorrelationScore, type EpochRecord } from './dcca'
+import { encode, scoreProjection, trainDccaOnViews, viewRows, type CorrelationScore, type EpochRecord } from './dcca'
 import { assertNewModelFolder, loadModelFolder, readViewFile, saveModelFolder } from './files'
 
 export interface FitRequest {
@@ -38,7 +38,7 @@ export async function fitDccaFolder(request: FitRequest): Promise<FitSummary> {
   const views = [await readViewFile(request.x1), await readViewFile(request.x2)] as const
   const backend = await selectBackend(request.backend)
   request.onBackend?.(backend)
-  const trained = await trainDcca(views[0], views[1], request.config, { onProgress: request.onProgress, signal: request.signal })
+  const trained = await trainDccaOnViews(views[0], views[1], request.config, { onProgress: request.onProgress, signal: request.signal })
   try {
     const summary = { backend: backend.description, epochs: trained.history.length, bestEpoch: trained.bestEpoch, seconds: trained.seconds, training: trained.training, validation: trained.validation, history: trained.history }
     const config: ModelConfig = {
@@ -83,7 +83,7 @@ export async function scoreDccaFolder(request: ScoreRequest): Promise<Correlatio
     })
     if (views[0].rows < 2) problems.push('scoring needs at least two rows')
     if (problems.length) throw new EntrainError('INVALID_INPUT', problems.join('; '))
-    const score = scoreProjection(encode(model.encoders[0]!, views[0]), encode(model.encoders[1]!, views[1]), model.projection)
+    const score = scoreProjection(await encode(model.encoders[0]!, viewRows(views[0])), await encode(model.encoders[1]!, viewRows(views[1])), model.projection)
     return { ...score, rows: views[0].rows }
   } finally {
     model.encoders.forEach((encoder) => encoder.dispose())

@@ -3,6 +3,10 @@
  * loss on minibatches, then a regularised linear CCA fitted on the training outputs as the final
  * projection. Reports progress through a callback and stops between steps when its signal is
  * aborted, so that a host (the CLI, the trainer process) can show it and cancel it.
+ *
+ * One loop (`trainDcca`) serves every model: the networks come from builders, the optimiser is
+ * named, and samples come from row sources (in memory, or a dataset's shards read from disk a
+ * batch at a time). `trainDccaOnViews` is the generic two-matrix case with MLP encoders.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import * as tfl from '@tensorflow/tfjs-layers'
@@ -11,8 +15,8 @@ import { checkPairedViews, type DccaProgress, type DccaTrainingConfig, type View
 import { EntrainError } from '../shared/errors'
 import { matrix, type Matrix } from '../shared/linalg'
 import { Random } from '../shared/sim/random'
-import { FusedAdam } from './adam'
 import { dccaLoss } from './dcca-loss'
+import { createOptimizer } from './optimizers'
 
 export class TrainingCancelled extends Error {
   constructor(readonly epochsDone: number) {
@@ -54,41 +58,74 @@ export interface TrainingHooks {
   signal?: AbortSignal
 }
 
-/** A view's network: ReLU hidden layers, then a linear layer of `dims` outputs. */
-export function buildEncoder(inputSize: number, layers: number[], dims: number, seed: number): tfl.LayersModel {
-  const model = tfl.sequential()
-  ;[...layers, dims].forEach((units, index) => {
-    model.add(
-      tfl.layers.dense({
-        units,
-        activation: index < layers.length ? 'relu' : 'linear',
-        kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + index }),
-        ...(index === 0 ? { inputShape: [inputSize] } : {}),
-      }),
-    )
-  })
-  return model
+/** Makes one view's network; `seed` fixes its initial weights. Its output is the view's DCCA output. */
+export type EncoderBuilder = (seed: number) => tfl.LayersModel
+
+/** One view's samples by row number: held in memory, or read from a dataset's shards on disk. */
+export interface RowSource {
+  /** For messages (a file name, a view). */
+  readonly name: string
+  readonly rows: number
+  /** The samples of `rows` as one tensor [rows.length, ...sample shape], which the caller disposes. */
+  read(rows: Int32Array): Promise<tf.Tensor>
 }
 
-/** A view's network outputs for all its rows, computed in chunks. */
-export function encode(encoder: tfl.LayersModel, view: ViewData, rows?: Int32Array): Matrix {
-  const indices = rows ?? Int32Array.from({ length: view.rows }, (_, index) => index)
+/** Everything one training run needs. */
+export interface DccaRun extends Pick<DccaTrainingConfig, 'dims' | 'epochs' | 'batchSize' | 'learningRate' | 'optimizer' | 'objective' | 'topK' | 'ridge' | 'seed'> {
+  views: [RowSource, RowSource]
+  encoders: [EncoderBuilder, EncoderBuilder]
+  /** Rows the networks and the final CCA are fitted on. */
+  trainingRows: Int32Array
+  /** Held-out rows that choose the kept epoch and are scored at the end; may be empty. */
+  validationRows: Int32Array
+}
+
+/** A view's network of today's generic model: ReLU hidden layers, then a linear layer of `dims` outputs. */
+export function mlpEncoder(inputSize: number, layers: number[], dims: number): EncoderBuilder {
+  return (seed) => {
+    const model = tfl.sequential()
+    ;[...layers, dims].forEach((units, index) => {
+      model.add(
+        tfl.layers.dense({
+          units,
+          activation: index < layers.length ? 'relu' : 'linear',
+          kernelInitializer: tfl.initializers.glorotUniform({ seed: seed * 101 + index }),
+          ...(index === 0 ? { inputShape: [inputSize] } : {}),
+        }),
+      )
+    })
+    return model
+  }
+}
+
+/** Rows of an in-memory matrix. */
+export function viewRows(view: ViewData): RowSource {
+  return {
+    name: view.name,
+    rows: view.rows,
+    read: async (rows) => {
+      const values = new Float32Array(rows.length * view.cols)
+      rows.forEach((row, index) => values.set(view.data.subarray(row * view.cols, (row + 1) * view.cols), index * view.cols))
+      return tf.tensor2d(values, [rows.length, view.cols])
+    },
+  }
+}
+
+/** A network's outputs for `rows` of a source (default: all), computed a chunk at a time so that large inputs (audio) stay within memory. */
+export async function encode(encoder: tfl.LayersModel, source: RowSource, rows?: Int32Array): Promise<Matrix> {
+  const indices = rows ?? Int32Array.from({ length: source.rows }, (_, index) => index)
   const dims = (encoder.outputs[0]!.shape as number[]).at(-1)!
+  const sampleSize = (encoder.inputs[0]!.shape as (number | null)[]).slice(1).reduce<number>((product, size) => product * (size ?? 1), 1)
+  const chunk = Math.max(1, Math.min(2048, Math.floor(2 ** 20 / sampleSize)))
   const result = matrix(indices.length, dims)
-  const chunk = 2048
   for (let start = 0; start < indices.length; start += chunk) {
-    const part = indices.subarray(start, start + chunk)
-    const output = tf.tidy(() => encoder.predict(gatherRows(view, part)) as tf.Tensor)
+    const input = await source.read(indices.subarray(start, start + chunk))
+    const output = tf.tidy(() => encoder.predict(input) as tf.Tensor)
+    input.dispose()
     result.data.set(output.dataSync(), start * dims)
     output.dispose()
   }
   return result
-}
-
-function gatherRows(view: ViewData, rows: Int32Array): tf.Tensor2D {
-  const values = new Float32Array(rows.length * view.cols)
-  rows.forEach((row, index) => values.set(view.data.subarray(row * view.cols, (row + 1) * view.cols), index * view.cols))
-  return tf.tensor2d(values, [rows.length, view.cols])
 }
 
 const sum = (values: Iterable<number>) => {
@@ -104,14 +141,14 @@ export function scoreProjection(outputs1: Matrix, outputs2: Matrix, projection: 
 }
 
 export interface DccaStep {
-  /** One Adam step on a batch of paired rows (it takes the two tensors over); resolves to the batch loss. */
-  run(x1: tf.Tensor2D, x2: tf.Tensor2D): Promise<number>
+  /** One optimiser step on a batch of paired rows (it takes the two tensors over); resolves to the batch loss. */
+  run(x1: tf.Tensor, x2: tf.Tensor): Promise<number>
 }
 
-/** The training step of both encoders under the DCCA loss (the benchmark times this same step). */
-export function dccaStep(encoders: [tfl.LayersModel, tfl.LayersModel], config: DccaTrainingConfig): DccaStep {
+/** The training step of both encoders under the DCCA loss (the benchmarks time this same step). */
+export function dccaStep(encoders: [tfl.LayersModel, tfl.LayersModel], config: Pick<DccaRun, 'dims' | 'learningRate' | 'optimizer' | 'objective' | 'topK' | 'ridge'>): DccaStep {
   const variables = encoders.flatMap((encoder) => encoder.trainableWeights.map((weight) => weight.read() as tf.Variable))
-  const optimizer = new FusedAdam(config.learningRate)
+  const optimizer = createOptimizer(config.optimizer, config.learningRate)
   const loss = dccaLoss({ objective: config.objective, ridge1: config.ridge, ridge2: config.ridge, topK: config.topK ?? config.dims })
   return {
     async run(x1, x2) {
@@ -125,62 +162,62 @@ export function dccaStep(encoders: [tfl.LayersModel, tfl.LayersModel], config: D
   }
 }
 
-export async function trainDcca(view1: ViewData, view2: ViewData, config: DccaTrainingConfig, hooks: TrainingHooks = {}): Promise<TrainedDcca> {
-  const problems = checkPairedViews(view1, view2, config)
-  if (problems.length) throw new EntrainError('INVALID_INPUT', problems.join('; '))
-  const started = performance.now()
-  const random = new Random(config.seed)
-  const order = Int32Array.from({ length: view1.rows }, (_, index) => index)
-  random.shuffle(order)
-  const validationRows = order.subarray(view1.rows - Math.round(view1.rows * config.validationSplit))
-  const trainingRows = order.subarray(0, view1.rows - validationRows.length)
+/** Row numbers 0…rows−1 split at random into training and validation (`fraction` of them). */
+export function splitRows(rows: number, fraction: number, seed: number): { trainingRows: Int32Array; validationRows: Int32Array } {
+  const order = Int32Array.from({ length: rows }, (_, index) => index)
+  new Random(seed).shuffle(order)
+  const validation = Math.round(rows * fraction)
+  return { trainingRows: order.subarray(0, rows - validation), validationRows: order.subarray(rows - validation) }
+}
 
-  const encoders: [tfl.LayersModel, tfl.LayersModel] = [
-    buildEncoder(view1.cols, config.layers, config.dims, config.seed),
-    buildEncoder(view2.cols, config.layers, config.dims, config.seed + 1),
-  ]
-  const step = dccaStep(encoders, config)
-  const batches = Math.floor(trainingRows.length / config.batchSize)
+/** The training loop: minibatches of shuffled training rows, validation after every epoch, the best epoch's weights kept, then the final linear CCA. */
+export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promise<TrainedDcca> {
+  const { trainingRows, validationRows, views } = run
+  const started = performance.now()
+  const encoders: [tfl.LayersModel, tfl.LayersModel] = [run.encoders[0](run.seed), run.encoders[1](run.seed + 1)]
+  const step = dccaStep(encoders, run)
+  const batches = Math.floor(trainingRows.length / run.batchSize)
   const history: EpochRecord[] = []
   let best: { epoch: number; correlation: number; weights: tf.Tensor[][] } | null = null
   let stepSeconds = 0
   let steps = 0
   let validationCorrelation: number | null = null
-
-  const validate = (): number => {
-    const outputs = encoders.map((encoder, index) => encode(encoder, index === 0 ? view1 : view2, validationRows))
-    return sum(fitCca(outputs[0]!, outputs[1]!, { ridge1: config.ridge, ridge2: config.ridge, components: config.dims }).correlations)
-  }
+  const outputsOf = (rows: Int32Array) => Promise.all(encoders.map((encoder, index) => encode(encoder, views[index]!, rows)))
 
   try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    for (let epoch = 1; epoch <= run.epochs; epoch++) {
       const epochStarted = performance.now()
       const shuffled = Int32Array.from(trainingRows)
-      random.shuffle(shuffled)
+      // Seeded by the epoch, so that a run taken up again at any epoch sees the same batches.
+      new Random(run.seed * 7919 + epoch).shuffle(shuffled)
       let lossSum = 0
       for (let batch = 0; batch < batches; batch++) {
         if (hooks.signal?.aborted) throw new TrainingCancelled(epoch - 1)
         const stepStarted = performance.now()
-        const rows = shuffled.subarray(batch * config.batchSize, (batch + 1) * config.batchSize)
-        const batchLoss = await step.run(gatherRows(view1, rows), gatherRows(view2, rows))
+        const rows = shuffled.subarray(batch * run.batchSize, (batch + 1) * run.batchSize)
+        const [x1, x2] = await Promise.all(views.map((view) => view.read(rows)))
+        const batchLoss = await step.run(x1!, x2!)
         if (!Number.isFinite(batchLoss)) throw new EntrainError('INTERNAL', `the loss became ${batchLoss} in epoch ${epoch}, batch ${batch + 1}; lower --lr or raise --reg`)
         lossSum += batchLoss
         stepSeconds += (performance.now() - stepStarted) / 1000
         steps++
         hooks.onProgress?.({
           epoch,
-          epochs: config.epochs,
+          epochs: run.epochs,
           batch: batch + 1,
           batches,
           loss: batchLoss,
           validationCorrelation,
           elapsedSeconds: (performance.now() - started) / 1000,
-          etaSeconds: (stepSeconds / steps) * (config.epochs * batches - steps),
+          etaSeconds: (stepSeconds / steps) * (run.epochs * batches - steps),
         })
         // Lets the host's messages (a cancel) in between steps.
         await new Promise((resolve) => setImmediate(resolve))
       }
-      validationCorrelation = validationRows.length ? validate() : null
+      if (validationRows.length) {
+        const outputs = await outputsOf(validationRows)
+        validationCorrelation = sum(fitCca(outputs[0]!, outputs[1]!, { ridge1: run.ridge, ridge2: run.ridge, components: run.dims }).correlations)
+      }
       history.push({ epoch, loss: lossSum / batches, validationCorrelation, seconds: (performance.now() - epochStarted) / 1000 })
       if (validationCorrelation !== null && (best === null || validationCorrelation > best.correlation)) {
         best?.weights.flat().forEach((tensor) => tensor.dispose())
@@ -189,16 +226,15 @@ export async function trainDcca(view1: ViewData, view2: ViewData, config: DccaTr
     }
     if (best) encoders.forEach((encoder, index) => encoder.setWeights(best!.weights[index]!))
 
-    const outputs1 = encode(encoders[0], view1, trainingRows)
-    const outputs2 = encode(encoders[1], view2, trainingRows)
-    const projection = fitCca(outputs1, outputs2, { ridge1: config.ridge, ridge2: config.ridge, components: config.dims })
+    const [outputs1, outputs2] = await outputsOf(trainingRows)
+    const projection = fitCca(outputs1!, outputs2!, { ridge1: run.ridge, ridge2: run.ridge, components: run.dims })
     const correlations = Array.from(projection.correlations)
-    const validation = validationRows.length ? scoreProjection(encode(encoders[0], view1, validationRows), encode(encoders[1], view2, validationRows), projection) : null
+    const validation = validationRows.length ? await outputsOf(validationRows).then(([held1, held2]) => scoreProjection(held1!, held2!, projection)) : null
     return {
       encoders,
       projection,
       history,
-      bestEpoch: best?.epoch ?? config.epochs,
+      bestEpoch: best?.epoch ?? run.epochs,
       training: { totalCorrelation: sum(correlations), correlations },
       validation,
       seconds: (performance.now() - started) / 1000,
@@ -209,4 +245,19 @@ export async function trainDcca(view1: ViewData, view2: ViewData, config: DccaTr
   } finally {
     best?.weights.flat().forEach((tensor) => tensor.dispose())
   }
+}
+
+/** Generic DCCA on two in-memory views: checked first, split at random, MLP encoders as `config.layers` says. */
+export async function trainDccaOnViews(view1: ViewData, view2: ViewData, config: DccaTrainingConfig, hooks: TrainingHooks = {}): Promise<TrainedDcca> {
+  const problems = checkPairedViews(view1, view2, config)
+  if (problems.length) throw new EntrainError('INVALID_INPUT', problems.join('; '))
+  return trainDcca(
+    {
+      ...config,
+      views: [viewRows(view1), viewRows(view2)],
+      encoders: [mlpEncoder(view1.cols, config.layers, config.dims), mlpEncoder(view2.cols, config.layers, config.dims)],
+      ...splitRows(view1.rows, config.validationSplit, config.seed),
+    },
+    hooks,
+  )
 }

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { parseDccaTraining, type DccaProgress, type ViewData } from '../../../src/shared/dcca-training'
 import { Random } from '../../../src/shared/sim/random'
 import { selectBackend } from '../../../src/trainer/backend'
-import { encode, scoreProjection, TrainingCancelled, trainDcca } from '../../../src/trainer/dcca'
+import * as tfl from '@tensorflow/tfjs-layers'
+import { encode, scoreProjection, splitRows, TrainingCancelled, trainDcca, trainDccaOnViews, viewRows, type EncoderBuilder } from '../../../src/trainer/dcca'
 import { componentCorrelations, fitCca, project } from '../../../src/shared/cca'
 import { matrix } from '../../../src/shared/linalg'
 import { splitMnist } from '../../support/mnist'
@@ -39,11 +40,11 @@ describe('trainDcca', () => {
     const config = parseDccaTraining({ dims: 3, layers: [64, 64], epochs: 12, batchSize: 250, learningRate: 2e-3, validationSplit: 0.2, seed: 3 })
     const events: DccaProgress[] = []
     const before = tf.memory().numTensors
-    const trained = await trainDcca(a, b, config, { onProgress: (event) => events.push(event) })
+    const trained = await trainDccaOnViews(a, b, config, { onProgress: (event) => events.push(event) })
 
     // On fresh rows: the trained model against linear CCA fitted on the raw training views.
     const [testA, testB] = nonlinearViews(1000, 55)
-    const deep = scoreProjection(encode(trained.encoders[0], testA), encode(trained.encoders[1], testB), trained.projection)
+    const deep = scoreProjection(await encode(trained.encoders[0], viewRows(testA)), await encode(trained.encoders[1], viewRows(testB)), trained.projection)
     const raw = (view: ViewData) => matrix(view.rows, view.cols, view.data)
     const linear = fitCca(raw(a), raw(b), { ridge1: 1e-4, ridge2: 1e-4, components: 3 })
     const linearTotal = componentCorrelations(project(raw(testA), linear.mean1, linear.weights1), project(raw(testB), linear.mean2, linear.weights2)).reduce((sum, value) => sum + value, 0)
@@ -66,8 +67,8 @@ describe('trainDcca', () => {
   it('split MNIST, small: beats linear CCA on held-out digits (bench/dcca-mnist.ts runs the full anchor)', async () => {
     const data = splitMnist(4000, 1000)
     const config = parseDccaTraining({ dims: 30, layers: [512, 512], epochs: 8, batchSize: 500, validationSplit: 0, seed: 1 })
-    const trained = await trainDcca(data.train[0], data.train[1], config)
-    const deep = scoreProjection(encode(trained.encoders[0], data.test[0]), encode(trained.encoders[1], data.test[1]), trained.projection)
+    const trained = await trainDccaOnViews(data.train[0], data.train[1], config)
+    const deep = scoreProjection(await encode(trained.encoders[0], viewRows(data.test[0])), await encode(trained.encoders[1], viewRows(data.test[1])), trained.projection)
     const raw = (view: ViewData) => matrix(view.rows, view.cols, view.data)
     const linear = fitCca(raw(data.train[0]), raw(data.train[1]), { ridge1: 1e-4, ridge2: 1e-4, components: 30 })
     const linearTotal = componentCorrelations(project(raw(data.test[0]), linear.mean1, linear.weights1), project(raw(data.test[1]), linear.mean2, linear.weights2)).reduce((sum, value) => sum + value, 0)
@@ -76,11 +77,35 @@ describe('trainDcca', () => {
     expect(deep.totalCorrelation).toBeGreaterThan(linearTotal + 1.5)
   }, 120_000)
 
+  it('trains encoders from any builder with the optimiser named (a BatchNorm/tanh network under RMSprop)', async () => {
+    const [a, b] = nonlinearViews(1500, 8)
+    // The shape of the paper's retrieval branches: BatchNorm input, tanh + BatchNorm hidden layers, linear output.
+    const branch =
+      (inputSize: number): EncoderBuilder =>
+      (seed) =>
+        tfl.sequential({
+          layers: [
+            tfl.layers.batchNormalization({ inputShape: [inputSize] }),
+            tfl.layers.dense({ units: 32, activation: 'tanh', kernelInitializer: tfl.initializers.glorotUniform({ seed }) }),
+            tfl.layers.batchNormalization(),
+            tfl.layers.dense({ units: 3, kernelInitializer: tfl.initializers.glorotUniform({ seed: seed + 1 }) }),
+          ],
+        })
+    const config = parseDccaTraining({ dims: 3, epochs: 6, batchSize: 300, learningRate: 3e-3, optimizer: 'rmsprop', seed: 2 })
+    const trained = await trainDcca({ ...config, views: [viewRows(a), viewRows(b)], encoders: [branch(8), branch(6)], ...splitRows(a.rows, 0.2, 2) })
+    expect(trained.encoders[0].layers.map((layer) => layer.getClassName())).toEqual(['BatchNormalization', 'Dense', 'BatchNormalization', 'Dense'])
+    // Training moved the BatchNorm statistics, which inference then uses.
+    expect(Math.abs(trained.encoders[0].layers[0]!.getWeights()[2]!.dataSync()[0]!)).toBeGreaterThan(0.05)
+    expect(trained.history.at(-1)!.loss).toBeLessThan(trained.history[0]!.loss)
+    expect(trained.validation!.totalCorrelation).toBeGreaterThan(1)
+    trained.encoders.forEach((encoder) => encoder.dispose())
+  })
+
   it('stops between steps when cancelled and frees what it built', async () => {
     const [a, b] = nonlinearViews(600, 6)
     const controller = new AbortController()
     const before = tf.memory().numTensors
-    const run = trainDcca(a, b, parseDccaTraining({ dims: 2, layers: [16], epochs: 50, batchSize: 100, validationSplit: 0 }), {
+    const run = trainDccaOnViews(a, b, parseDccaTraining({ dims: 2, layers: [16], epochs: 50, batchSize: 100, validationSplit: 0 }), {
       signal: controller.signal,
       onProgress: (event) => event.epoch === 2 && event.batch === 3 && controller.abort(),
     })
@@ -92,11 +117,11 @@ describe('trainDcca', () => {
   it('refuses bad input before training, naming the view and the place', async () => {
     const [a, b] = nonlinearViews(300, 7)
     const config = parseDccaTraining({ dims: 2, layers: [8], epochs: 1, batchSize: 100, validationSplit: 0.2 })
-    await expect(trainDcca(a, { ...b, rows: 299, data: b.data.subarray(0, 299 * 6) }, config)).rejects.toThrow('a.npy has 300 rows and b.npy 299; rows must be paired samples')
+    await expect(trainDccaOnViews(a, { ...b, rows: 299, data: b.data.subarray(0, 299 * 6) }, config)).rejects.toThrow('a.npy has 300 rows and b.npy 299; rows must be paired samples')
     const nan = Float32Array.from(b.data)
     nan[4 * 6 + 2] = Number.NaN
-    await expect(trainDcca(a, { ...b, data: nan }, config)).rejects.toThrow('b.npy holds NaN at row 4, column 2')
-    await expect(trainDcca(a, b, { ...config, batchSize: 250 })).rejects.toThrow('240 training rows (after holding out 20 % for validation) are fewer than one batch of 250')
+    await expect(trainDccaOnViews(a, { ...b, data: nan }, config)).rejects.toThrow('b.npy holds NaN at row 4, column 2')
+    await expect(trainDccaOnViews(a, b, { ...config, batchSize: 250 })).rejects.toThrow('240 training rows (after holding out 20 % for validation) are fewer than one batch of 250')
     expect(() => parseDccaTraining({ objective: 'cosine' as never, ridge: -1 })).toThrow(/objective: .*; ridge: /)
   })
 })
