@@ -5,8 +5,10 @@
  * src/trainer/retrieval.ts), where each test item ranks every test item of the other view by cosine
  * similarity. Metrics per direction and fold, then their mean and standard deviation over folds.
  */
+import { z } from 'zod'
 import { fitCca, project } from '../cca'
-import { pairedViewProblems, type ViewData } from '../dcca-training'
+import { dccaObjectives } from '../dcca'
+import { optimizerNames, pairedViewProblems, type ViewData } from '../dcca-training'
 import { EntrainError } from '../errors'
 import { matrix, type Matrix } from '../linalg'
 import { kFolds, type Fold } from './folds'
@@ -21,11 +23,42 @@ export interface RetrievalOptions {
   seed: number
   /** Dimensions of the shared space: canonical components of the final linear CCA. */
   dims: number
-  /** Ridge of the final linear CCA, on standardised inputs (linear) or network outputs (deep). */
+  /** Ridge of the linear variant's CCA, on standardised inputs (the deep variant has its own, on network outputs). */
   ridge: number
 }
 
 export const retrievalDefaults: RetrievalOptions = { folds: 5, seed: 1, dims: 32, ridge: 0.1 }
+
+/**
+ * The deep variant's two-branch network and its training, the paper's by default: BatchNorm on the
+ * input, dense layers of `hidden` widths with tanh and BatchNorm, a linear layer of `outputs`,
+ * trained under the CCA loss (−‖T‖_F) with RMSprop 1e-3, batches of 1000, 500 epochs. Its outputs
+ * go through a linear CCA (ridge `ridge`) whose leading `dims` components are the shared space.
+ */
+export const deepRetrievalSchema = z
+  .object({
+    hidden: z.array(z.number().int().min(1).max(8192)).max(8),
+    outputs: z.number().int().min(2).max(1024),
+    epochs: z.number().int().min(1).max(10_000),
+    batchSize: z.number().int().min(4).max(100_000),
+    learningRate: z.number().positive().max(10),
+    optimizer: z.enum(optimizerNames),
+    objective: z.enum(dccaObjectives),
+    ridge: z.number().min(0).max(1e3),
+  })
+  .strict()
+
+export type DeepRetrievalSettings = z.infer<typeof deepRetrievalSchema>
+
+export const deepRetrievalDefaults: DeepRetrievalSettings = { hidden: [512, 256, 128], outputs: 64, epochs: 500, batchSize: 1000, learningRate: 1e-3, optimizer: 'rmsprop', objective: 'frobenius', ridge: 1e-4 }
+
+/** The settings with defaults for what `input` leaves out, or an error naming every bad field. */
+export function parseDeepRetrieval(input: Partial<DeepRetrievalSettings>): DeepRetrievalSettings {
+  const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined))
+  const result = deepRetrievalSchema.safeParse({ ...deepRetrievalDefaults, ...given })
+  if (result.success) return result.data
+  throw new RangeError(result.error.issues.map((issue) => `${issue.path.join('.') || 'settings'}: ${issue.message}`).join('; '))
+}
 
 export interface Paired {
   audio: Matrix
@@ -53,6 +86,8 @@ export interface RetrievalResult {
   model: RetrievalModel
   pairs: number
   options: RetrievalOptions
+  /** The deep variant's network and training; null for the linear one. */
+  deep: DeepRetrievalSettings | null
   /** Metrics of a random ranking, averaged over the test folds (what a useless model scores). */
   chance: { iMRR: number; cMRR: number | null }
   audioToText: DirectionSummary
@@ -140,6 +175,7 @@ export interface RetrievalRun {
   labels?: { name: string; values: ArrayLike<number> }
   model: RetrievalModel
   options: RetrievalOptions
+  deep?: DeepRetrievalSettings
   projector: FoldProjector
   /** After each fold: how many are done. */
   onFold?: (done: number, folds: number) => void
@@ -180,6 +216,7 @@ export async function crossValidateRetrieval(run: RetrievalRun): Promise<Retriev
     model: run.model,
     pairs: run.audio.rows,
     options: run.options,
+    deep: run.deep ?? null,
     chance,
     audioToText: summariseDirection(results.map((fold) => fold.audioToText)),
     textToAudio: summariseDirection(results.map((fold) => fold.textToAudio)),
