@@ -8,8 +8,10 @@ import { dccaCommand } from './commands/dcca'
 import { doctorCommand } from './commands/doctor'
 import { importCommand } from './commands/import'
 import { exportCommand } from './commands/export'
+import { featuresCommand } from './commands/features'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
+import { retrievalCommand } from './commands/retrieval'
 import { runSessionCommand } from './commands/run'
 import { serialCommand } from './commands/serial'
 import { simulateCommand } from './commands/simulate'
@@ -27,8 +29,10 @@ export const commands: Command[] = [
   doctorCommand,
   importCommand,
   exportCommand,
+  featuresCommand,
   playCommand,
   recordCommand,
+  retrievalCommand,
   runSessionCommand,
   serialCommand,
   simulateCommand,

@@ -9,6 +9,7 @@ import { listSerialPorts, SerialBoards } from './devices/serial-boards'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { localClock } from './lsl/bindings'
 import { RecordingsService } from './recordings/service'
+import { RetrievalService } from './retrieval/service'
 import { SessionService } from './session/service'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
@@ -40,6 +41,7 @@ export interface Services {
   sessions: SessionService
   serial: SerialBoards
   recordings: RecordingsService
+  retrieval: RetrievalService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -59,6 +61,7 @@ export async function createServices(host: Host): Promise<Services> {
   const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
   const serial = new SerialBoards(events)
   const recordings = new RecordingsService(events)
+  const retrieval = new RetrievalService(events)
 
   const dispatch = createDispatch(
     {
@@ -142,6 +145,8 @@ export async function createServices(host: Host): Promise<Services> {
       'recordings.spectra': async (input) => recordings.spectra(input),
       'recordings.export': async (input) => recordings.exportRecording(input),
       'recordings.exportBids': async (input) => recordings.exportBids(input),
+      'retrieval.evaluate': async ({ id, folder, ...options }) => retrieval.evaluate(id, folder, options),
+      'retrieval.export': async ({ id, format, out }) => retrieval.export(id, format, out),
     },
     log,
   )
@@ -155,6 +160,7 @@ export async function createServices(host: Host): Promise<Services> {
     sessions,
     serial,
     recordings,
+    retrieval,
     close: async () => {
       await recordings.close()
       await sessions.close()

@@ -117,7 +117,7 @@ export interface TextFeatures {
 
 /** TF-IDF + truncated SVD of raw texts. Fails, saying why, when the texts share too few words. */
 export function textFeatures(texts: string[], options: Partial<TextFeatureOptions> = {}): TextFeatures {
-  const settings = { ...textFeatureDefaults, ...options }
+  const settings = { ...textFeatureDefaults, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) }
   if (texts.length < 2) throw new RangeError(`text features need at least two documents, got ${texts.length}`)
   const weighted = tfidf(texts.map(tokenise), settings)
   if (weighted.vocabulary.length < 2) {

@@ -7,14 +7,14 @@ function clock(seconds: number): string {
   return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
 }
 
-function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
+export function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
   if (value === undefined) return undefined
   const parsed = Number(value)
   if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${option} must be ${rule}, not '${value}'`)
   return parsed
 }
 
-const whole = (value: number) => Number.isInteger(value) && value >= 1
+export const whole = (value: number) => Number.isInteger(value) && value >= 1
 
 export const dccaCommand = defineCommand({
   name: 'dcca',
