@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { ViewData } from '../../shared/dcca-training'
 import { EntrainError } from '../../shared/errors'
 import { NpyError, parseNpy } from '../../shared/npy'
+import { parseNumericCsv } from '../../shared/retrieval/folder'
 import { parseDeepRetrieval, retrievalDefaults, retrievalModels, type DeepRetrievalSettings, type RetrievalModel, type RetrievalResult } from '../../shared/retrieval/protocol'
 import { directions } from '../../shared/retrieval/report'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
@@ -48,8 +49,8 @@ export const retrievalCommand = defineCommand({
   summary:
     'Audio–lyrics cross-modal retrieval (the transfer evaluation of arXiv 1712.05197). `entrain retrieval --audio A.npy --text T.npy [--labels L.npy]`: rows are paired songs; per fold a model maps both views into one space (linear: a regularised CCA; deep: a two-branch network under the CCA loss, then a linear CCA) where each test song ranks the other view by cosine similarity. Prints instance MRR, class MRR (with labels), R@1/5/10 and the median rank per direction, mean ± sd over folds.',
   options: {
-    audio: { type: 'string', value: 'A.npy', description: 'audio features: songs × dimensions (float32/float64), e.g. from `entrain features audio` or an embedding' },
-    text: { type: 'string', value: 'T.npy', description: 'lyrics features, rows paired with --audio, e.g. from `entrain features text`' },
+    audio: { type: 'string', value: 'A.npy', description: 'audio features: songs × dimensions, NPY (float32/float64) or CSV, e.g. from `entrain features audio` or an embedding' },
+    text: { type: 'string', value: 'T.npy', description: 'lyrics features, rows paired with --audio, NPY or CSV (e.g. Doc2Vec vectors, or `entrain features text`)' },
     labels: { type: 'string', value: 'L.npy', description: 'class of each pair, whole numbers, shape (n,) or (n, 1): adds class MRR and stratifies the folds' },
     folds: { type: 'string', value: 'K', description: `folds of cross-validation (default ${retrievalDefaults.folds})` },
     model: { type: 'string', value: 'linear|deep', description: 'linear CCA only, or the two-branch network then a linear CCA (default linear)' },
@@ -98,8 +99,21 @@ export const retrievalCommand = defineCommand({
     }
     // tfjs loads only for this command, not for every `entrain` invocation.
     const [{ readViewFile }, { runRetrieval }, { rowsFileOf }] = await Promise.all([import('../../trainer/files'), import('../../trainer/retrieval'), import('../../main/retrieval/features')])
-    const audio: ViewData = await readViewFile(options.audio)
-    const text: ViewData = await readViewFile(options.text)
+    // NPY, or CSV for vectors made elsewhere (Doc2Vec, a spreadsheet).
+    const readFeatures = async (file: string): Promise<ViewData> => {
+      if (!file.toLowerCase().endsWith('.csv')) return readViewFile(file)
+      const name = path.basename(file)
+      const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        throw new EntrainError(error.code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
+      })
+      try {
+        return { name, ...parseNumericCsv(text, name) }
+      } catch (error) {
+        throw new EntrainError('INVALID_INPUT', (error as Error).message)
+      }
+    }
+    const audio = await readFeatures(options.audio)
+    const text = await readFeatures(options.text)
     await checkRowNames(options.audio, options.text, rowsFileOf)
     const labels = options.labels ? await readLabels(options.labels) : undefined
     if (deep) {

@@ -64,3 +64,26 @@ export function parseLabels(csv: string, pairNames: string[]): FolderLabels {
   const classes = [...new Set(pairNames.map((name) => byName.get(name)!))].sort()
   return { values: Int32Array.from(pairNames, (name) => classes.indexOf(byName.get(name)!)), classes }
 }
+
+/**
+ * A numeric matrix from CSV text (rows × columns), e.g. precomputed lyrics vectors. A first line
+ * that is not all numbers is a header and skipped; every other cell must be a number, or the error
+ * names its line and column.
+ */
+export function parseNumericCsv(text: string, name: string): { rows: number; cols: number; data: Float64Array } {
+  const lines = parseCsv(text)
+  const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(cell))
+  const body = lines.length && !lines[0]!.every(isNumber) ? lines.slice(1) : lines
+  const offset = lines.length - body.length + 1
+  if (body.length === 0) throw new RangeError(`${name} holds no rows of numbers`)
+  const cols = body[0]!.length
+  const data = new Float64Array(body.length * cols)
+  body.forEach((row, index) => {
+    if (row.length !== cols) throw new RangeError(`${name} line ${index + offset} has ${row.length} values; the first row has ${cols}`)
+    row.forEach((cell, column) => {
+      if (!isNumber(cell)) throw new RangeError(`${name} line ${index + offset}, column ${column + 1} holds '${cell}', not a number`)
+      data[index * cols + column] = Number(cell)
+    })
+  })
+  return { rows: body.length, cols, data }
+}

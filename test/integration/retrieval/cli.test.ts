@@ -45,6 +45,14 @@ describe('entrain features and entrain retrieval', () => {
     expect(Object.keys(parsed.audioToText).sort()).toEqual(['R1', 'R10', 'R5', 'cMRR', 'iMRR', 'medianRank'])
     expect(parsed.audioToText.cMRR).toBeNull()
     expect(parsed.audioToText.iMRR.mean).toBeGreaterThan(parsed.chance.iMRR)
+
+    // The same lyrics vectors as CSV with a header, as another tool would write them: the same result.
+    const vectors = parseNpy(await fs.readFile(path.join(dir, 'text.npy')))
+    const rows = Array.from({ length: 18 }, (_, row) => Array.from(vectors.data.subarray(row * 10, (row + 1) * 10)).join(','))
+    await fs.writeFile(path.join(dir, 'text.csv'), `${Array.from({ length: 10 }, (_, k) => `d${k}`).join(',')}\n${rows.join('\n')}\n`)
+    const fromCsv = await runCli(['retrieval', '--audio', audioFile, '--text', path.join(dir, 'text.csv'), '--folds', '3', '--dims', '6', '--json'])
+    expect(fromCsv.code, fromCsv.stderr).toBe(0)
+    expect((JSON.parse(fromCsv.stdout) as { audioToText: Summary }).audioToText.iMRR.mean).toBeCloseTo(parsed.audioToText.iMRR.mean, 4)
   }, 120_000)
 
   it('runs the deep model with labels on NPY views, and says what is wrong with its input', async () => {
