@@ -6,6 +6,7 @@ import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { dccaCommand } from './commands/dcca'
 import { doctorCommand } from './commands/doctor'
+import { embedCommand } from './commands/embed'
 import { importCommand } from './commands/import'
 import { exportCommand } from './commands/export'
 import { featuresCommand } from './commands/features'
@@ -17,6 +18,7 @@ import { serialCommand } from './commands/serial'
 import { simulateCommand } from './commands/simulate'
 import { streamsCommand } from './commands/streams'
 import { studyCommand } from './commands/study'
+import { trainCommand } from './commands/train'
 import { webCommand } from './commands/web'
 import { xdfInfoCommand } from './commands/xdf-info'
 
@@ -27,6 +29,7 @@ export const commands: Command[] = [
   datasetCommand,
   dccaCommand,
   doctorCommand,
+  embedCommand,
   importCommand,
   exportCommand,
   featuresCommand,
@@ -38,6 +41,7 @@ export const commands: Command[] = [
   simulateCommand,
   streamsCommand,
   studyCommand,
+  trainCommand,
   webCommand,
   xdfInfoCommand,
 ] as unknown as Command[]

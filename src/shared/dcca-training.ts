@@ -95,18 +95,25 @@ export function checkPairedViews(view1: ViewData, view2: ViewData, config: DccaT
   return problems
 }
 
-/** A progress event of a training run (the app shows it, the CLI draws a bar). */
-export interface DccaProgress {
-  epoch: number
-  epochs: number
+/**
+ * A progress event of a training run (the app shows it, the CLI draws a bar); plain JSON, so the
+ * trainer process can send it as it is. A job of several runs (folds × runs) says which one.
+ */
+export const dccaProgressSchema = z.object({
+  epoch: z.number().int(),
+  epochs: z.number().int(),
   /** Batches done in this epoch. */
-  batch: number
-  batches: number
+  batch: z.number().int(),
+  batches: z.number().int(),
   /** Loss (−objective) of the last batch. */
-  loss: number
+  loss: z.number(),
   /** Total canonical correlation on the validation rows after the last finished epoch. */
-  validationCorrelation: number | null
-  elapsedSeconds: number
-  /** Seconds left, from the mean step time so far. */
-  etaSeconds: number
-}
+  validationCorrelation: z.number().nullable(),
+  elapsedSeconds: z.number(),
+  /** Seconds left, from the mean step time so far (of the whole job, in a job of several runs). */
+  etaSeconds: z.number(),
+  /** In a job of several runs: which fold (0-based, of `folds`) and run (0-based, of `runs`), and the share of the job done (0…1). */
+  job: z.object({ fold: z.number().int(), folds: z.number().int(), run: z.number().int(), runs: z.number().int(), done: z.number() }).optional(),
+})
+
+export type DccaProgress = z.infer<typeof dccaProgressSchema>

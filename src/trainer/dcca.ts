@@ -16,7 +16,7 @@ import { EntrainError } from '../shared/errors'
 import { matrix, type Matrix } from '../shared/linalg'
 import { Random } from '../shared/sim/random'
 import { dccaLoss } from './dcca-loss'
-import { createOptimizer } from './optimizers'
+import { createOptimizer, type Optimizer, type OptimizerState } from './optimizers'
 
 export class TrainingCancelled extends Error {
   constructor(readonly epochsDone: number) {
@@ -50,11 +50,27 @@ export interface TrainedDcca {
   training: CorrelationScore
   /** The held-out rows through encoders and projection; null without a validation split. */
   validation: CorrelationScore | null
+  /** Whether it stopped before its last epoch, `patience` epochs after its best. */
+  stoppedEarly: boolean
   seconds: number
+}
+
+/** Where a run stands after an epoch: enough to take it up again from there. */
+export interface DccaCheckpoint {
+  /** Epochs finished. */
+  epoch: number
+  history: EpochRecord[]
+  /** Each encoder's weights, in the order of getWeights(). */
+  weights: Float32Array[][]
+  optimizer: OptimizerState
+  /** The best epoch so far by validation correlation, with its weights. */
+  best: { epoch: number; correlation: number; weights: Float32Array[][] } | null
 }
 
 export interface TrainingHooks {
   onProgress?: (progress: DccaProgress) => void
+  /** After every epoch, before the next begins (to save a checkpoint). */
+  onEpoch?: (checkpoint: DccaCheckpoint) => Promise<void>
   signal?: AbortSignal
 }
 
@@ -78,6 +94,10 @@ export interface DccaRun extends Pick<DccaTrainingConfig, 'dims' | 'epochs' | 'b
   trainingRows: Int32Array
   /** Held-out rows that choose the kept epoch and are scored at the end; may be empty. */
   validationRows: Int32Array
+  /** Stop after this many epochs without a better validation correlation (0 or absent: never). */
+  patience?: number
+  /** Go on from this checkpoint (of a run with the same settings) rather than from the start. */
+  resume?: DccaCheckpoint
 }
 
 /** A view's network of today's generic model: ReLU hidden layers, then a linear layer of `dims` outputs. */
@@ -143,6 +163,9 @@ export function scoreProjection(outputs1: Matrix, outputs2: Matrix, projection: 
 export interface DccaStep {
   /** One optimiser step on a batch of paired rows (it takes the two tensors over); resolves to the batch loss. */
   run(x1: tf.Tensor, x2: tf.Tensor): Promise<number>
+  optimizer: Optimizer
+  /** The trainable variables of both encoders, in the optimiser's order. */
+  variables: tf.Variable[]
 }
 
 /** The training step of both encoders under the DCCA loss (the benchmarks time this same step). */
@@ -151,6 +174,8 @@ export function dccaStep(encoders: [tfl.LayersModel, tfl.LayersModel], config: P
   const optimizer = createOptimizer(config.optimizer, config.learningRate)
   const loss = dccaLoss({ objective: config.objective, ridge1: config.ridge, ridge2: config.ridge, topK: config.topK ?? config.dims })
   return {
+    optimizer,
+    variables,
     async run(x1, x2) {
       const cost = tf.tidy(() => optimizer.minimize(() => loss(encoders[0].apply(x1, { training: true }) as tf.Tensor2D, encoders[1].apply(x2, { training: true }) as tf.Tensor2D), variables))
       x1.dispose()
@@ -177,15 +202,26 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
   const encoders: [tfl.LayersModel, tfl.LayersModel] = [run.encoders[0](run.seed), run.encoders[1](run.seed + 1)]
   const step = dccaStep(encoders, run)
   const batches = Math.floor(trainingRows.length / run.batchSize)
-  const history: EpochRecord[] = []
+  const history: EpochRecord[] = [...(run.resume?.history ?? [])]
+  const toTensors = (weights: Float32Array[][]) => encoders.map((encoder, index) => encoder.getWeights().map((tensor, at) => tf.tensor(weights[index]![at]!, tensor.shape)))
+  const toArrays = (weights: tf.Tensor[][]) => weights.map((tensors) => tensors.map((tensor) => Float32Array.from(tensor.dataSync() as Float32Array)))
   let best: { epoch: number; correlation: number; weights: tf.Tensor[][] } | null = null
   let stepSeconds = 0
   let steps = 0
-  let validationCorrelation: number | null = null
+  let validationCorrelation: number | null = history.at(-1)?.validationCorrelation ?? null
   const outputsOf = (rows: Int32Array) => Promise.all(encoders.map((encoder, index) => encode(encoder, views[index]!, rows)))
+  const patienceLeft = () => !run.patience || best === null || history.length - best.epoch < run.patience
+  const remainingSteps = () => (run.epochs - history.length) * batches
 
   try {
-    for (let epoch = 1; epoch <= run.epochs; epoch++) {
+    if (run.resume) {
+      const saved = toTensors(run.resume.weights)
+      encoders.forEach((encoder, index) => encoder.setWeights(saved[index]!))
+      tf.dispose(saved.flat())
+      step.optimizer.setState(run.resume.optimizer, step.variables)
+      if (run.resume.best) best = { epoch: run.resume.best.epoch, correlation: run.resume.best.correlation, weights: toTensors(run.resume.best.weights) }
+    }
+    for (let epoch = history.length + 1; epoch <= run.epochs && patienceLeft(); epoch++) {
       const epochStarted = performance.now()
       const shuffled = Int32Array.from(trainingRows)
       // Seeded by the epoch, so that a run taken up again at any epoch sees the same batches.
@@ -209,7 +245,7 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
           loss: batchLoss,
           validationCorrelation,
           elapsedSeconds: (performance.now() - started) / 1000,
-          etaSeconds: (stepSeconds / steps) * (run.epochs * batches - steps),
+          etaSeconds: (stepSeconds / steps) * (remainingSteps() - batch - 1),
         })
         // Lets the host's messages (a cancel) in between steps.
         await new Promise((resolve) => setImmediate(resolve))
@@ -223,6 +259,13 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
         best?.weights.flat().forEach((tensor) => tensor.dispose())
         best = { epoch, correlation: validationCorrelation, weights: encoders.map((encoder) => encoder.getWeights().map((tensor) => tensor.clone())) }
       }
+      await hooks.onEpoch?.({
+        epoch,
+        history: [...history],
+        weights: toArrays(encoders.map((encoder) => encoder.getWeights())),
+        optimizer: step.optimizer.getState(step.variables),
+        best: best && { epoch: best.epoch, correlation: best.correlation, weights: toArrays(best.weights) },
+      })
     }
     if (best) encoders.forEach((encoder, index) => encoder.setWeights(best!.weights[index]!))
 
@@ -234,7 +277,8 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
       encoders,
       projection,
       history,
-      bestEpoch: best?.epoch ?? run.epochs,
+      bestEpoch: best?.epoch ?? history.length,
+      stoppedEarly: history.length < run.epochs,
       training: { totalCorrelation: sum(correlations), correlations },
       validation,
       seconds: (performance.now() - started) / 1000,

@@ -44,6 +44,8 @@ export async function readViewFile(file: string): Promise<ViewFile> {
 export interface ModelFolderContents {
   config: ModelConfig
   metrics: unknown
+  /** MODEL_CARD.md, for people. */
+  card?: string
   /** In the order of config.views. */
   encoders: tfl.LayersModel[]
   projection: CcaModel
@@ -98,6 +100,7 @@ export async function saveModelFolder(folder: string, contents: ModelFolderConte
       await fs.writeFile(path.join(staging, view.projection.weights), formatNpy({ dtype: 'float64', shape: [weights.rows, weights.cols], data: weights.data }))
     }
     await fs.writeFile(path.join(staging, 'metrics.json'), `${JSON.stringify(contents.metrics, null, 2)}\n`)
+    if (contents.card !== undefined) await fs.writeFile(path.join(staging, 'MODEL_CARD.md'), contents.card)
     await fs.writeFile(path.join(staging, 'config.json'), `${JSON.stringify(contents.config, null, 2)}\n`)
     await fs.rename(staging, target)
   } catch (error) {

@@ -2,7 +2,7 @@ import { parseDccaTraining, type DccaTrainingConfig } from '../../shared/dcca-tr
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
 
-function clock(seconds: number): string {
+export function clock(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds))
   return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
 }
