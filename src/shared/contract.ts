@@ -511,6 +511,8 @@ const retrievalRequests = {
           .strict()
           .optional(),
         embeddings: z.array(z.object({ name: z.string().min(1).max(100), file: filePath }).strict()).max(16).optional(),
+        /** Audio↔EEG model folders whose embeddings of the folder's audio are compared. */
+        modelFolders: z.array(folderPath).max(16).optional(),
       })
       .strict(),
   ),

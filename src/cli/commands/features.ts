@@ -9,10 +9,10 @@ import { number, whole } from './dcca'
 export const featuresCommand = defineCommand({
   name: 'features',
   summary:
-    'Features of a folder for `entrain retrieval`. `entrain features audio DIR --out F.npy`: hand-crafted descriptors of every audio file (MFCC means and deviations, spectral centroid, roll-off and flux, chroma, tempo, loudness, dynamics; the local baseline in the spirit of Spotify\'s audio features). `entrain features text DIR --out F.npy`: every lyrics .txt file as TF-IDF + truncated SVD. Rows follow the file names in order; F.rows.txt beside F.npy names them.',
+    'Features of a folder for `entrain retrieval`. `entrain features audio DIR --out F.npy`: hand-crafted descriptors of every audio file (MFCC means and deviations, spectral centroid, roll-off and flux, chroma, tempo, loudness, dynamics; the local baseline in the spirit of Spotify\'s audio features). `entrain features text DIR --out F.npy`: every lyrics .txt file as TF-IDF + truncated SVD. Rows follow the file names in order; F.rows.csv beside F.npy names them (a `file` column, as `entrain embed` writes it).',
   positionals: 'audio|text DIR',
   options: {
-    out: { type: 'string', value: 'F.npy', description: 'feature matrix to write, float32 (never replaced); its row names go to F.rows.txt' },
+    out: { type: 'string', value: 'F.npy', description: 'feature matrix to write, float32 (never replaced); its row index goes to F.rows.csv' },
     dims: { type: 'string', value: 'D', description: `text: dimensions kept by the SVD (default ${textFeatureDefaults.dims}, at most the documents − 1)` },
     'min-docs': { type: 'string', value: 'N', description: `text: a word must occur in at least N files (default ${textFeatureDefaults.minDocuments})` },
     seed: { type: 'string', value: 'S', description: 'text: seed of the randomised SVD (default 1)' },
@@ -41,8 +41,8 @@ export const featuresCommand = defineCommand({
       features = text.features
       description = text.description
     }
-    const written = await writeFeatureFile(options.out, features, names)
-    output(io, options.json, { kind, rows: features.rows, cols: features.cols, columns: kind === 'audio' ? audioDescriptorNames : null, description, names, written }, `wrote ${written[0]}: ${features.rows} files × ${features.cols} (${description}); row names in ${written[1]}`)
+    const written = await writeFeatureFile(options.out, features, files)
+    output(io, options.json, { kind, rows: features.rows, cols: features.cols, columns: kind === 'audio' ? audioDescriptorNames : null, description, names, written }, `wrote ${written[0]}: ${features.rows} files × ${features.cols} (${description}); rows named in ${written[1]}`)
     return exitCodes.ok
   },
 })

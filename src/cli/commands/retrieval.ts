@@ -23,15 +23,6 @@ async function readLabels(file: string): Promise<{ name: string; values: Float64
   }
 }
 
-/** When both views have rows files (`entrain features` writes them), their rows must name the same songs in the same order. */
-async function checkRowNames(audioFile: string, textFile: string, rowsFileOf: (file: string) => string): Promise<void> {
-  const read = (file: string) => fs.readFile(rowsFileOf(file), 'utf8').then((text) => text.split('\n').filter(Boolean), () => null)
-  const [audio, text] = await Promise.all([read(audioFile), read(textFile)])
-  if (!audio || !text) return
-  const row = audio.findIndex((name, index) => text[index] !== name)
-  if (row >= 0) throw new EntrainError('INVALID_INPUT', `the rows do not pair: row ${row} is ${audio[row]} in ${path.basename(audioFile)} and ${text[row] ?? 'missing'} in ${path.basename(textFile)} (see their .rows.txt files)`)
-}
-
 const percent = (value: { mean: number; sd: number } | null) => (value ? `${value.mean.toFixed(3)} ± ${value.sd.toFixed(3)}` : '–')
 
 function summary(result: RetrievalResult): string {
@@ -98,10 +89,10 @@ export const retrievalCommand = defineCommand({
       if (deepOnly.length) throw new UsageError(`--${deepOnly.join(', --')} apply to --model deep only`)
     }
     // tfjs loads only for this command, not for every `entrain` invocation.
-    const [{ readViewFile }, { runRetrieval }, { rowsFileOf }] = await Promise.all([import('../../trainer/files'), import('../../trainer/retrieval'), import('../../main/retrieval/features')])
-    // NPY, or CSV for vectors made elsewhere (Doc2Vec, a spreadsheet).
-    const readFeatures = async (file: string): Promise<ViewData> => {
-      if (!file.toLowerCase().endsWith('.csv')) return readViewFile(file)
+    const [{ readViewFile }, { runRetrieval }, { readRowIndex }] = await Promise.all([import('../../trainer/files'), import('../../trainer/retrieval'), import('../../main/retrieval/features')])
+    // NPY (rows named by a row index beside it, if any), or CSV for vectors made elsewhere (Doc2Vec, a spreadsheet, `entrain embed`).
+    const readFeatures = async (file: string): Promise<ViewData & { names: string[] | null }> => {
+      if (!file.toLowerCase().endsWith('.csv')) return { ...(await readViewFile(file)), names: await readRowIndex(file) }
       const name = path.basename(file)
       const text = await fs.readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw new EntrainError(error.code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`)
@@ -114,7 +105,11 @@ export const retrievalCommand = defineCommand({
     }
     const audio = await readFeatures(options.audio)
     const text = await readFeatures(options.text)
-    await checkRowNames(options.audio, options.text, rowsFileOf)
+    // When both views name their rows, they must name the same songs in the same order.
+    if (audio.names && text.names) {
+      const row = audio.names.findIndex((name, index) => text.names![index] !== name)
+      if (row >= 0) throw new EntrainError('INVALID_INPUT', `the rows do not pair: row ${row} is ${audio.names[row]} in ${audio.name} and ${text.names[row] ?? 'missing'} in ${text.name}`)
+    }
     const labels = options.labels ? await readLabels(options.labels) : undefined
     if (deep) {
       const { selectBackend } = await import('../../trainer/backend')

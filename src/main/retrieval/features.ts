@@ -1,7 +1,8 @@
 /**
  * Features of a folder's files for the retrieval evaluation: the audio descriptors of audio files
  * (decoded, mixed to mono) and the TF-IDF + SVD features of lyrics files, as matrices whose rows
- * follow the files' order; written as NPY with the row names beside (`F.rows.txt`, one per line).
+ * follow the files' order; written as NPY with the row index beside (`F.rows.csv`, a `file`
+ * column, as `entrain embed` writes it).
  */
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
@@ -9,6 +10,7 @@ import { audioDescriptorNames, audioDescriptors } from '../../shared/dsp/descrip
 import { EntrainError } from '../../shared/errors'
 import { matrix, type Matrix } from '../../shared/linalg'
 import { formatNpy } from '../../shared/npy'
+import { parseRowIndex } from '../../shared/retrieval/folder'
 import { isAudioFileName } from '../../shared/study/import'
 import { textFeatures, type TextFeatureOptions } from '../../shared/text-features'
 import { decodeAudioFile } from '../audio/decode'
@@ -58,18 +60,32 @@ export async function folderFiles(folder: string, kind: 'audio' | 'text'): Promi
   return files.map((name) => path.join(folder, name))
 }
 
-/** The rows file beside an NPY file: `F.npy` → `F.rows.txt`. */
+/** The row index beside an NPY file: `F.npy` → `F.rows.csv`. */
 export function rowsFileOf(npyFile: string): string {
-  return npyFile.replace(/\.npy$/i, '') + '.rows.txt'
+  return npyFile.replace(/\.npy$/i, '') + '.rows.csv'
 }
 
-/** Writes a feature matrix as float32 NPY and its row names beside it; refuses to replace either. */
-export async function writeFeatureFile(out: string, features: Matrix, rowNames: string[]): Promise<string[]> {
+/** The songs named by the row index beside an NPY file, or null when there is none. */
+export async function readRowIndex(npyFile: string): Promise<string[] | null> {
+  const file = rowsFileOf(npyFile)
+  const text = await fs.readFile(file, 'utf8').catch(() => null)
+  if (text === null) return null
+  try {
+    return parseRowIndex(text, path.basename(file))
+  } catch (error) {
+    throw new EntrainError('INVALID_INPUT', (error as Error).message)
+  }
+}
+
+const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
+
+/** Writes a feature matrix as float32 NPY and its row index beside it; refuses to replace either. */
+export async function writeFeatureFile(out: string, features: Matrix, files: string[]): Promise<string[]> {
   const rowsFile = rowsFileOf(out)
   for (const file of [out, rowsFile]) {
     if (await fs.access(file).then(() => true, () => false)) throw new EntrainError('CONFLICT', `${file} already exists; choose another --out (Entrain never replaces it)`)
   }
   await fs.writeFile(out, formatNpy({ dtype: 'float32', shape: [features.rows, features.cols], data: Float32Array.from(features.data) }), { flag: 'wx' })
-  await fs.writeFile(rowsFile, `${rowNames.join('\n')}\n`, { flag: 'wx' })
+  await fs.writeFile(rowsFile, `file\n${files.map((file) => csvField(path.resolve(file))).join('\n')}\n`, { flag: 'wx' })
   return [out, rowsFile]
 }

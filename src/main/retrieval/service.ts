@@ -6,16 +6,17 @@
  * `RetrievalService` adds progress events and exports for the app.
  */
 import { promises as fs } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import type { ViewData } from '../../shared/dcca-training'
 import { EntrainError } from '../../shared/errors'
 import type { Matrix } from '../../shared/linalg'
 import { parseNpy } from '../../shared/npy'
-import { labelsFileName, pairFolderFiles, parseLabels, type FolderLabels } from '../../shared/retrieval/folder'
+import { labelsFileName, pairFolderFiles, parseLabels, parseNumericCsv, type FolderLabels } from '../../shared/retrieval/folder'
 import { parseDeepRetrieval, retrievalDefaults, type DeepRetrievalSettings, type RetrievalModel, type RetrievalOptions } from '../../shared/retrieval/protocol'
 import { comparisonCsv, comparisonMarkdown, type ComparisonEntry, type RetrievalComparison } from '../../shared/retrieval/report'
 import type { EventHub } from '../events'
-import { audioDescriptorMatrix, rowsFileOf, textFeatureMatrix } from './features'
+import { audioDescriptorMatrix, readRowIndex, textFeatureMatrix } from './features'
 
 export interface EvaluateOptions extends Partial<RetrievalOptions> {
   /** Default: linear only. */
@@ -23,39 +24,46 @@ export interface EvaluateOptions extends Partial<RetrievalOptions> {
   deep?: Partial<DeepRetrievalSettings>
   /** Dimensions of the lyrics' SVD (default 64, fewer for small folders). */
   textDims?: number
-  /** Audio embeddings to compare with the descriptors: one row per pair, in the pairs' (name) order. */
+  /** Audio embeddings to compare with the descriptors (NPY or CSV): rows named by a row index, else in the pairs' (name) order. */
   embeddings?: { name: string; file: string }[]
+  /** Audio↔EEG model folders (`entrain train`) whose embeddings of the folder's audio are compared too. */
+  modelFolders?: string[]
   onProgress?: (fraction: number, detail: string) => void
   signal?: AbortSignal
 }
 
 const view = (name: string, m: Matrix): ViewData => ({ name, rows: m.rows, cols: m.cols, data: m.data })
 
-/** An embedding NPY whose rows are the pairs: checked against its rows file when one lies beside it. */
+/**
+ * An embedding (NPY or CSV, e.g. from `entrain embed`) as rows in the pairs' order: matched by name
+ * through its row index (`X.rows.csv` beside an NPY; the `file` column of a CSV), else taken in order.
+ */
 async function readEmbedding(file: string, names: string[]): Promise<ViewData> {
   const label = path.basename(file)
-  let array
+  let array: { rows: number; cols: number; data: Float32Array | Float64Array; names: string[] | null }
   try {
-    array = parseNpy(await fs.readFile(file), label)
+    const bytes = await fs.readFile(file)
+    if (file.toLowerCase().endsWith('.csv')) array = parseNumericCsv(bytes.toString('utf8'), label)
+    else {
+      const npy = parseNpy(bytes, label)
+      if (npy.shape.length !== 2) throw new RangeError(`${label} has shape (${npy.shape.join(', ')}); an embedding must be 2-D, songs × dimensions`)
+      array = { rows: npy.shape[0]!, cols: npy.shape[1]!, data: npy.data, names: await readRowIndex(file) }
+    }
   } catch (error) {
+    if (error instanceof EntrainError) throw error
     throw new EntrainError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_INPUT', `cannot read the embedding ${file}: ${(error as Error).message}`)
   }
-  if (array.shape.length !== 2) throw new EntrainError('INVALID_INPUT', `${label} has shape (${array.shape.join(', ')}); an embedding must be 2-D, songs × dimensions`)
-  const rowNames = await fs.readFile(rowsFileOf(file), 'utf8').then(
-    (text) => text.split('\n').map((line) => line.trim()).filter(Boolean),
-    () => null,
-  )
-  if (rowNames) {
-    const index = new Map(rowNames.map((name, row) => [name, row]))
+  const { cols } = array
+  if (array.names) {
+    const index = new Map(array.names.map((name, row) => [name, row]))
     const missing = names.filter((name) => !index.has(name))
-    if (missing.length) throw new EntrainError('INVALID_INPUT', `${label} has no row for ${missing.slice(0, 5).join(', ')} (its rows file names ${rowNames.length} songs)`)
-    const cols = array.shape[1]!
+    if (missing.length) throw new EntrainError('INVALID_INPUT', `${label} has no row for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (its rows name ${array.names.length} songs)`)
     const data = new Float64Array(names.length * cols)
     names.forEach((name, row) => data.set(array.data.subarray(index.get(name)! * cols, (index.get(name)! + 1) * cols), row * cols))
     return { name: label, rows: names.length, cols, data }
   }
-  if (array.shape[0] !== names.length) throw new EntrainError('INVALID_INPUT', `${label} has ${array.shape[0]} rows for ${names.length} pairs, and no ${path.basename(rowsFileOf(file))} says which row is which song`)
-  return { name: label, rows: names.length, cols: array.shape[1]!, data: array.data }
+  if (array.rows !== names.length) throw new EntrainError('INVALID_INPUT', `${label} has ${array.rows} rows for ${names.length} pairs, and no row index says which row is which song`)
+  return { name: label, rows: names.length, cols, data: array.data }
 }
 
 /** Evaluates every audio feature set with every model on the folder's pairs. */
@@ -108,14 +116,27 @@ export async function evaluateRetrieval(folder: string, options: EvaluateOptions
   )
   const descriptors = await audioDescriptorMatrix(
     pairs.map((pair) => path.join(root, pair.audio)),
-    (done, total, file) => report((featureShare * done) / total, `audio descriptors: ${path.basename(file)} (${done}/${total})`),
+    (done, total, file) => report((featureShare * done) / total / (options.modelFolders?.length ? 2 : 1), `audio descriptors: ${path.basename(file)} (${done}/${total})`),
   )
   const featureSets: { name: string; audio: ViewData }[] = [{ name: 'descriptors', audio: view('descriptors', descriptors) }]
   for (const embedding of options.embeddings ?? []) featureSets.push({ name: embedding.name, audio: await readEmbedding(embedding.file, pairNames) })
 
-  // tfjs loads only when a model needs it.
+  // tfjs loads only here, where a model needs it.
   const { runRetrieval } = await import('../../trainer/retrieval')
-  if (deep) await (await import('../../trainer/backend')).selectBackend()
+  if (deep || options.modelFolders?.length) await (await import('../../trainer/backend')).selectBackend()
+  if (options.modelFolders?.length) {
+    const { embedAudioFiles } = await import('../../trainer/audio-eeg-jobs')
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'entrain-embed-'))
+    try {
+      for (const [index, model] of options.modelFolders.entries()) {
+        const out = path.join(scratch, `${index}.npy`)
+        await embedAudioFiles({ model, inputs: pairs.map((pair) => path.join(root, pair.audio)), out, perWindow: false, onProgress: (done, total) => report(featureShare * (0.5 + (0.5 * (index + done / total)) / options.modelFolders!.length), `embedding with ${path.basename(model)} (${done}/${total})`) })
+        featureSets.push({ name: path.basename(path.resolve(model)), audio: await readEmbedding(out, pairNames) })
+      }
+    } finally {
+      await fs.rm(scratch, { recursive: true, force: true })
+    }
+  }
   const entries: ComparisonEntry[] = []
   const runs = featureSets.flatMap((features) => models.map((model) => ({ features, model })))
   for (const [index, { features, model }] of runs.entries()) {

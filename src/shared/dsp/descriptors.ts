@@ -7,6 +7,7 @@
  */
 import { integratedLoudness } from '../audio/loudness'
 import { RealFft } from './fft'
+import { melFilters } from './mel'
 import { resample } from './resample'
 
 export const descriptorRate = 22_050
@@ -34,30 +35,6 @@ export const audioDescriptorNames: readonly string[] = [
   'rms_sd_db',
   'zero_crossing_rate',
 ]
-
-const hertzToMel = (hertz: number) => 2595 * Math.log10(1 + hertz / 700)
-const melToHertz = (mel: number) => 700 * (10 ** (mel / 2595) - 1)
-
-interface Filter {
-  first: number
-  weights: Float64Array
-}
-
-/** Triangular filters evenly spaced on the mel scale from 0 Hz to Nyquist (HTK's formula). */
-function melFilterbank(): Filter[] {
-  const binHertz = descriptorRate / frameSize
-  const edges = Array.from({ length: melBands + 2 }, (_, index) => melToHertz((index * hertzToMel(descriptorRate / 2)) / (melBands + 1)))
-  return Array.from({ length: melBands }, (_, band) => {
-    const [low, centre, high] = [edges[band]!, edges[band + 1]!, edges[band + 2]!]
-    const first = Math.ceil(low / binHertz)
-    const last = Math.floor(high / binHertz)
-    const weights = Float64Array.from({ length: Math.max(0, last - first + 1) }, (_, offset) => {
-      const hertz = (first + offset) * binHertz
-      return Math.max(0, hertz <= centre ? (hertz - low) / (centre - low) : (high - hertz) / (high - centre))
-    })
-    return { first, weights }
-  })
-}
 
 /** The bins' pitch classes (C = 0), −1 outside the range where pitch is meaningful (A0 … about C8). */
 function binPitchClasses(): Int8Array {
@@ -122,7 +99,7 @@ export function audioDescriptors(samples: Float32Array, sampleRate: number): Flo
   if (signal.length < frameSize) throw new RangeError(`the audio lasts ${(samples.length / sampleRate).toFixed(3)} s; descriptors need at least ${(frameSize / descriptorRate).toFixed(3)} s`)
   const transform = new RealFft(frameSize)
   const window = Float64Array.from({ length: frameSize }, (_, index) => 0.5 - 0.5 * Math.cos((2 * Math.PI * index) / frameSize))
-  const filters = melFilterbank()
+  const filters = melFilters({ frameSize, hop, mels: melBands, minHz: 0, maxHz: descriptorRate / 2, floor: 1e-10 }, descriptorRate)
   const pitchClass = binPitchClasses()
   const bins = transform.binCount
   const frame = new Float64Array(frameSize)

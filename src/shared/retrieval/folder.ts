@@ -70,20 +70,40 @@ export function parseLabels(csv: string, pairNames: string[]): FolderLabels {
  * that is not all numbers is a header and skipped; every other cell must be a number, or the error
  * names its line and column.
  */
-export function parseNumericCsv(text: string, name: string): { rows: number; cols: number; data: Float64Array } {
+export function parseNumericCsv(text: string, name: string): { rows: number; cols: number; data: Float64Array; names: string[] | null } {
   const lines = parseCsv(text)
   const isNumber = (cell: string) => cell.trim() !== '' && Number.isFinite(Number(cell))
-  const body = lines.length && !lines[0]!.every(isNumber) ? lines.slice(1) : lines
+  const header = lines.length && !lines[0]!.every(isNumber) ? lines[0]! : null
+  const body = header ? lines.slice(1) : lines
+  // A first column headed `file` names the rows (as `entrain embed` writes its CSV).
+  const named = header?.[0]?.trim().toLowerCase() === 'file'
   const offset = lines.length - body.length + 1
   if (body.length === 0) throw new RangeError(`${name} holds no rows of numbers`)
-  const cols = body[0]!.length
+  const width = body[0]!.length
+  const cols = width - (named ? 1 : 0)
   const data = new Float64Array(body.length * cols)
   body.forEach((row, index) => {
-    if (row.length !== cols) throw new RangeError(`${name} line ${index + offset} has ${row.length} values; the first row has ${cols}`)
-    row.forEach((cell, column) => {
-      if (!isNumber(cell)) throw new RangeError(`${name} line ${index + offset}, column ${column + 1} holds '${cell}', not a number`)
+    if (row.length !== width) throw new RangeError(`${name} line ${index + offset} has ${row.length} values; the first row has ${width}`)
+    row.slice(named ? 1 : 0).forEach((cell, column) => {
+      if (!isNumber(cell)) throw new RangeError(`${name} line ${index + offset}, column ${column + (named ? 2 : 1)} holds '${cell}', not a number`)
       data[index * cols + column] = Number(cell)
     })
   })
-  return { rows: body.length, cols, data }
+  return { rows: body.length, cols, data, names: named ? body.map((row) => songName(row[0]!)) : null }
+}
+
+/** A song's name from a file path: its file name without extension (`/a/song01.mp3` → `song01`). */
+export function songName(file: string): string {
+  return stem(file.trim().replace(/^.*[\\/]/, ''))
+}
+
+/**
+ * The row index beside a matrix `X.npy`: `X.rows.csv` with a `file` column (as `entrain embed` and
+ * `entrain features` write it); the songs' names in row order.
+ */
+export function parseRowIndex(text: string, name: string): string[] {
+  const [header, ...rows] = parseCsv(text)
+  const column = header?.findIndex((cell) => cell.trim().toLowerCase() === 'file') ?? -1
+  if (column < 0) throw new RangeError(`${name} has no 'file' column`)
+  return rows.map((row) => songName(row[column] ?? ''))
 }

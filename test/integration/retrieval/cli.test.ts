@@ -31,7 +31,7 @@ describe('entrain features and entrain retrieval', () => {
     const text = await runCli(['features', 'text', songs, '--out', path.join(dir, 'text.npy'), '--dims', '10', '--json'])
     expect(text.code, text.stderr).toBe(0)
     expect(parseNpy(await fs.readFile(path.join(dir, 'text.npy'))).shape).toEqual([18, 10])
-    expect((await fs.readFile(path.join(dir, 'text.rows.txt'), 'utf8')).split('\n')[0]).toBe('song01')
+    expect((await fs.readFile(path.join(dir, 'text.rows.csv'), 'utf8')).split('\n').slice(0, 2)).toEqual(['file', path.join(songs, 'song01.txt')])
     // Never over an existing file.
     const again = await runCli(['features', 'audio', songs, '--out', audioFile])
     expect(again.code).toBe(1)
@@ -53,6 +53,12 @@ describe('entrain features and entrain retrieval', () => {
     const fromCsv = await runCli(['retrieval', '--audio', audioFile, '--text', path.join(dir, 'text.csv'), '--folds', '3', '--dims', '6', '--json'])
     expect(fromCsv.code, fromCsv.stderr).toBe(0)
     expect((JSON.parse(fromCsv.stdout) as { audioToText: Summary }).audioToText.iMRR.mean).toBeCloseTo(parsed.audioToText.iMRR.mean, 4)
+    // Rows named in another order than the audio's are refused.
+    const swapped = [rows[1], rows[0], ...rows.slice(2)].map((row, index) => `song${String(index === 0 ? 2 : index === 1 ? 1 : index + 1).padStart(2, '0')}.txt,${row}`)
+    await fs.writeFile(path.join(dir, 'named.csv'), `file,${Array.from({ length: 10 }, (_, k) => `d${k}`).join(',')}\n${swapped.join('\n')}\n`)
+    const mismatch = await runCli(['retrieval', '--audio', audioFile, '--text', path.join(dir, 'named.csv')])
+    expect(mismatch.code).toBe(1)
+    expect(mismatch.stderr).toMatch(/the rows do not pair: row 0 is song01 in audio.npy and song02 in named.csv/)
   }, 120_000)
 
   it('runs the deep model with labels on NPY views, and says what is wrong with its input', async () => {

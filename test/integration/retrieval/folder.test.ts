@@ -4,6 +4,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { EventHub } from '../../../src/main/events'
 import { writeRetrievalDemoFolder } from '../../../src/main/retrieval/demo-folder'
 import { evaluateRetrieval, RetrievalService } from '../../../src/main/retrieval/service'
+import { parseAudioEegTraining } from '../../../src/shared/audio-eeg'
+import { trainAudioEegFolder } from '../../../src/trainer/audio-eeg-jobs'
+import { selectBackend } from '../../../src/trainer/backend'
+import { writeSimulatedDataset } from '../../support/audio-eeg-dataset'
 import { useTempDirs } from '../../support/temp-dir'
 
 const tempDir = useTempDirs()
@@ -33,6 +37,19 @@ describe('evaluateRetrieval on a folder', () => {
     expect(deep!.deep).toMatchObject({ hidden: [32], outputs: 8, optimizer: 'rmsprop', objective: 'frobenius' })
     expect(progress.at(-1)).toBe(1)
     expect(progress.every((value, index) => index === 0 || value >= progress[index - 1]!)).toBe(true)
+  }, 120_000)
+
+  it('compares an audio↔EEG model’s embeddings with the descriptors', async () => {
+    const dir = await tempDir()
+    await writeSimulatedDataset(path.join(dir, 'data'), { participants: 3, songs: 3, songSeconds: 8, windowSeconds: 0.5, channels: 4 })
+    await selectBackend({ backend: 'wasm', threads: 1 })
+    const model = path.join(dir, 'tiny-model')
+    await trainAudioEegFolder({ dataset: path.join(dir, 'data'), out: model, training: parseAudioEegTraining('fast', { dims: 4, batchSize: 32, epochs: 1, patience: 0, seed: 1 }), resume: false })
+    const comparison = await evaluateRetrieval(folder, { folds: 3, dims: 4, textDims: 16, modelFolders: [model] })
+    expect(comparison.entries.map((entry) => entry.features)).toEqual(['descriptors', 'tiny-model'])
+    const embedded = comparison.entries[1]!.result
+    expect(embedded.pairs).toBe(30)
+    expect(Number.isFinite(embedded.audioToText.iMRR.mean)).toBe(true)
   }, 120_000)
 
   it('exports the comparison as CSV and Markdown, never over a file', async () => {

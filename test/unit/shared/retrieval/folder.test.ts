@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pairFolderFiles, parseLabels, parseNumericCsv } from '../../../../src/shared/retrieval/folder'
+import { pairFolderFiles, parseLabels, parseNumericCsv, parseRowIndex } from '../../../../src/shared/retrieval/folder'
 
 describe('evaluation folders', () => {
   it('pairs audio and lyrics by name and lists the rest', () => {
@@ -22,9 +22,16 @@ describe('evaluation folders', () => {
   })
 
   it('reads numeric CSV with or without a header, naming a bad cell', () => {
-    expect(parseNumericCsv('d1,d2\n1,2\n3,4.5\n', 'v.csv')).toEqual({ rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 4.5]) })
+    expect(parseNumericCsv('d1,d2\n1,2\n3,4.5\n', 'v.csv')).toEqual({ rows: 2, cols: 2, data: Float64Array.from([1, 2, 3, 4.5]), names: null })
     expect(parseNumericCsv('1,2\n', 'v.csv').rows).toBe(1)
     expect(() => parseNumericCsv('d1,d2\n1,2\n3,x\n', 'v.csv')).toThrow(/v.csv line 3, column 2 holds 'x', not a number/)
     expect(() => parseNumericCsv('1,2\n3\n', 'v.csv')).toThrow(/v.csv line 2 has 1 values; the first row has 2/)
+    // As `entrain embed` writes its CSV: the first column names the rows.
+    expect(parseNumericCsv('file,d1\n/music/b.mp3,0.5\n"C:\\x\\a,1.flac",2\n', 'e.csv')).toEqual({ rows: 2, cols: 1, data: Float64Array.from([0.5, 2]), names: ['b', 'a,1'] })
+  })
+
+  it('reads a row index', () => {
+    expect(parseRowIndex('file,start_s\n/x/song01.wav,0\nsong02.flac,0\n', 'e.rows.csv')).toEqual(['song01', 'song02'])
+    expect(() => parseRowIndex('name\na\n', 'e.rows.csv')).toThrow(/e.rows.csv has no 'file' column/)
   })
 })
