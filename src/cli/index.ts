@@ -9,8 +9,10 @@ import { doctorCommand } from './commands/doctor'
 import { embedCommand } from './commands/embed'
 import { importCommand } from './commands/import'
 import { exportCommand } from './commands/export'
+import { featuresCommand } from './commands/features'
 import { playCommand } from './commands/play'
 import { recordCommand } from './commands/record'
+import { retrievalCommand } from './commands/retrieval'
 import { runSessionCommand } from './commands/run'
 import { serialCommand } from './commands/serial'
 import { simulateCommand } from './commands/simulate'
@@ -30,8 +32,10 @@ export const commands: Command[] = [
   embedCommand,
   importCommand,
   exportCommand,
+  featuresCommand,
   playCommand,
   recordCommand,
+  retrievalCommand,
   runSessionCommand,
   serialCommand,
   simulateCommand,

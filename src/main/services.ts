@@ -10,6 +10,7 @@ import { listSerialPorts, SerialBoards } from './devices/serial-boards'
 import { createDispatch, type Dispatch, type Log } from './dispatch'
 import { localClock } from './lsl/bindings'
 import { RecordingsService } from './recordings/service'
+import { RetrievalService } from './retrieval/service'
 import { SessionService } from './session/service'
 import { EventHub } from './events'
 import { SettingsStore } from './store/settings'
@@ -47,6 +48,7 @@ export interface Services {
   serial: SerialBoards
   recordings: RecordingsService
   training: TrainingService
+  retrieval: RetrievalService
   /** Stops recordings, devices and inlets so that the host can exit cleanly. */
   close(): Promise<void>
 }
@@ -67,6 +69,7 @@ export async function createServices(host: Host): Promise<Services> {
   const serial = new SerialBoards(events)
   const recordings = new RecordingsService(events)
   const training = new TrainingService(new TrainerHost(host.launchTrainer ?? forkTrainer), events)
+  const retrieval = new RetrievalService(events)
 
   const dispatch = createDispatch(
     {
@@ -164,6 +167,8 @@ export async function createServices(host: Host): Promise<Services> {
       },
       'models.show': async ({ path }) => showModel(path),
       'models.delete': async ({ path }) => deleteModel(path),
+      'retrieval.evaluate': async ({ id, folder, ...options }) => retrieval.evaluate(id, folder, options),
+      'retrieval.export': async ({ id, format, out }) => retrieval.export(id, format, out),
     },
     log,
   )
@@ -178,6 +183,7 @@ export async function createServices(host: Host): Promise<Services> {
     serial,
     recordings,
     training,
+    retrieval,
     close: async () => {
       await training.close()
       await recordings.close()

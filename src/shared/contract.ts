@@ -12,6 +12,10 @@ import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
 import type { Block, Phase, StimulusInputRow, Study, StudyInput } from './study/schema'
 import type { PlannedTrial } from './study/sequence'
+import { dccaObjectives } from './dcca'
+import { optimizerNames } from './dcca-training'
+import { retrievalModels } from './retrieval/protocol'
+import type { RetrievalComparison } from './retrieval/report'
 import type { LogLine, PhaseName, SessionEvent } from './session/events'
 import type { SessionRecord } from './session/record'
 import type { ScaleSpec } from './study/scales'
@@ -24,6 +28,7 @@ export type { ErrorInfo, Reply, StreamHealth, ChannelInfo, StreamDescription, Ma
 export type { StudyInput, StimulusInputRow }
 export type { BoardKind }
 export type { ModelDetail, ModelSummary, TrainingJob, TrainingJobInput, TrainingStatus }
+export type { RetrievalComparison }
 
 /** Declares a request: its input schema now, its output type as a type argument. */
 function request<Output>() {
@@ -495,6 +500,53 @@ const trainingRequests = {
 
 // ── end of the training requests ─────────────────────────────────────────────────────────────
 
+/** How far a retrieval evaluation got; `id` is the evaluate request's `id`. */
+export interface RetrievalProgressEvent {
+  id: string
+  fraction: number
+  detail: string
+}
+
+const retrievalRequests = {
+  /**
+   * Audio–lyrics retrieval on a folder (audio files, lyrics .txt of the same names, optional
+   * labels.csv): the audio descriptors and any embeddings given, each with each model, k-fold.
+   * Progress comes as `retrieval.progress` events with this `id`.
+   */
+  'retrieval.evaluate': request<RetrievalComparison>()(
+    z
+      .object({
+        id: exportId,
+        folder: folderPath,
+        models: z.array(z.enum(retrievalModels)).min(1, 'choose at least one model').max(2).default(['linear']),
+        folds: z.number().int().min(2).max(20).optional(),
+        seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+        dims: z.number().int().min(1).max(512).optional(),
+        ridge: z.number().min(0).max(1e3).optional(),
+        textDims: z.number().int().min(2).max(1024).optional(),
+        deep: z
+          .object({
+            hidden: z.array(z.number().int().min(1).max(8192)).max(8).optional(),
+            outputs: z.number().int().min(2).max(1024).optional(),
+            epochs: z.number().int().min(1).max(10_000).optional(),
+            batchSize: z.number().int().min(4).max(100_000).optional(),
+            learningRate: z.number().positive().max(10).optional(),
+            optimizer: z.enum(optimizerNames).optional(),
+            objective: z.enum(dccaObjectives).optional(),
+            ridge: z.number().min(0).max(1e3).optional(),
+          })
+          .strict()
+          .optional(),
+        embeddings: z.array(z.object({ name: z.string().min(1).max(100), file: filePath }).strict()).max(16).optional(),
+        /** Audio↔EEG model folders whose embeddings of the folder's audio are compared. */
+        modelFolders: z.array(folderPath).max(16).optional(),
+      })
+      .strict(),
+  ),
+  /** Writes an evaluation's comparison table to a new file. */
+  'retrieval.export': request<{ written: string }>()(z.object({ id: exportId, format: z.enum(['csv', 'markdown']), out: filePath }).strict()),
+}
+
 const streamKeys = z.array(z.string().min(1).max(1024)).max(64)
 
 export const requests = {
@@ -519,6 +571,7 @@ export const requests = {
   ...studyEditorRequests,
   ...recordingsRequests,
   ...trainingRequests,
+  ...retrievalRequests,
   'lsl.status': request<LslStatus>()(noInput),
   'streams.list': request<StreamSummary[]>()(noInput),
   /** Which streams' samples the renderer receives as `streams.data` events. */
@@ -625,6 +678,7 @@ export interface EventPayloads {
   'recordings.exportProgress': ExportProgressEvent
   /** The training job's status: at every change of state or epoch, and at most ten times a second while it runs. */
   'training.progress': TrainingStatus
+  'retrieval.progress': RetrievalProgressEvent
 }
 
 export type EventName = keyof EventPayloads
@@ -641,6 +695,7 @@ export const eventNames: readonly EventName[] = [
   'serial.changed',
   'recordings.exportProgress',
   'training.progress',
+  'retrieval.progress',
 ]
 
 export function isEventName(name: unknown): name is EventName {

@@ -312,3 +312,62 @@ export function splitColumns(m: Matrix, split: number): [Matrix, Matrix] {
   }
   return [left, right]
 }
+
+/**
+ * The columns of m made orthonormal (modified Gram–Schmidt, applied twice, which keeps them
+ * orthogonal to machine precision); a column that depends on the ones before it comes out zero.
+ */
+export function orthonormalColumns(m: Matrix): Matrix {
+  const { rows, cols } = m
+  const q = matrix(rows, cols, m.data)
+  const d = q.data
+  for (let j = 0; j < cols; j++) {
+    let original = 0
+    for (let i = 0; i < rows; i++) original += d[i * cols + j]! ** 2
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < j; k++) {
+        let dot = 0
+        for (let i = 0; i < rows; i++) dot += d[i * cols + k]! * d[i * cols + j]!
+        for (let i = 0; i < rows; i++) d[i * cols + j] = d[i * cols + j]! - dot * d[i * cols + k]!
+      }
+    }
+    let norm = 0
+    for (let i = 0; i < rows; i++) norm += d[i * cols + j]! ** 2
+    norm = Math.sqrt(norm)
+    const independent = norm > 1e-10 * Math.sqrt(original)
+    for (let i = 0; i < rows; i++) d[i * cols + j] = independent ? d[i * cols + j]! / norm : 0
+  }
+  return q
+}
+
+/** A matrix known only through its products, so that a sparse or implicit one needs no dense copy. */
+export interface LinearOperator {
+  rows: number
+  cols: number
+  /** A · m (m: cols × k). */
+  times(m: Matrix): Matrix
+  /** Aᵀ · m (m: rows × k). */
+  transposeTimes(m: Matrix): Matrix
+}
+
+export function denseOperator(a: Matrix): LinearOperator {
+  return { rows: a.rows, cols: a.cols, times: (m) => multiply(a, m), transposeTimes: (m) => multiply(transpose(a), m) }
+}
+
+/**
+ * The k leading singular triplets of a large matrix by randomised subspace iteration (Halko,
+ * Martinsson & Tropp 2011): a Gaussian sketch of k + oversample columns, a few power iterations
+ * that sharpen it towards the leading subspace, then the exact SVD of the small projected matrix.
+ * `normal` draws standard normal values (seeded by the caller, so results repeat).
+ */
+export function truncatedSvd(a: LinearOperator, k: number, normal: () => number, options: { oversample?: number; powerIterations?: number } = {}): SingularValueDecomposition {
+  const rank = Math.min(a.rows, a.cols)
+  if (!Number.isInteger(k) || k < 1 || k > rank) throw new RangeError(`cannot keep ${k} singular values of a ${a.rows}×${a.cols} matrix (1…${rank})`)
+  const width = Math.min(rank, k + (options.oversample ?? 10))
+  const sketch = matrix(a.cols, width, Array.from({ length: a.cols * width }, normal))
+  let q = orthonormalColumns(a.times(sketch))
+  for (let iteration = 0; iteration < (options.powerIterations ?? 4); iteration++) q = orthonormalColumns(a.times(orthonormalColumns(a.transposeTimes(q))))
+  // B = Qᵀ A (width × cols) = (Aᵀ Q)ᵀ; A ≈ Q B = (Q u) σ vᵀ.
+  const small = singularValueDecomposition(transpose(a.transposeTimes(q)))
+  return { u: leadingColumns(multiply(q, small.u), k), values: small.values.slice(0, k), v: leadingColumns(small.v, k) }
+}

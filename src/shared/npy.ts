@@ -17,8 +17,11 @@ const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59] // \x93NUMPY
 
 export class NpyError extends Error {}
 
-/** Parses an .npy file's bytes; `name` (a file name) appears in every error. */
-export function parseNpy(bytes: Uint8Array, name = 'the array'): NpyArray {
+/**
+ * Parses an .npy file's bytes; `name` (a file name) appears in every error. With `integers`, integer
+ * arrays (class labels, say) are read too, as float64 (exact up to 2⁵³).
+ */
+export function parseNpy(bytes: Uint8Array, name = 'the array', options: { integers?: boolean } = {}): NpyArray {
   if (bytes.length < 10 || magic.some((value, index) => bytes[index] !== value)) throw new NpyError(`${name} is not a NumPy .npy file (no \\x93NUMPY signature)`)
   const major = bytes[6]!
   if (major < 1 || major > 3) throw new NpyError(`${name} is .npy version ${major}.${bytes[7]}, which Entrain does not know (1–3)`)
@@ -42,10 +45,11 @@ export function parseNpy(bytes: Uint8Array, name = 'the array'): NpyArray {
 
   const type = /^([<>|=])([fiu])(\d+)$/.exec(descr)
   const width = type ? Number(type[3]) : 0
-  if (!type || type[2] !== 'f' || (width !== 4 && width !== 8)) {
-    throw new NpyError(`${name} holds ${describeDtype(descr)}; Entrain reads float32 or float64 arrays (in NumPy: a.astype('float32'))`)
+  const integer = options.integers === true && type !== null && (type[2] === 'i' || type[2] === 'u') && [1, 2, 4, 8].includes(width)
+  if (!type || (!integer && (type[2] !== 'f' || (width !== 4 && width !== 8)))) {
+    throw new NpyError(`${name} holds ${describeDtype(descr)}; Entrain reads float32 or float64 arrays${options.integers ? ' or integers' : ''} (in NumPy: a.astype('float32'))`)
   }
-  const dtype: NpyDtype = width === 4 ? 'float32' : 'float64'
+  const dtype: NpyDtype = width === 4 && !integer ? 'float32' : 'float64'
   const count = shape.reduce((product, size) => product * size, 1)
   const byteCount = count * width
   if (bytes.length - dataStart < byteCount) throw new NpyError(`${name} is truncated: its shape (${shape.join(', ')}) needs ${byteCount} bytes of data, it has ${bytes.length - dataStart}`)
@@ -54,9 +58,22 @@ export function parseNpy(bytes: Uint8Array, name = 'the array'): NpyArray {
   const values = dtype === 'float32' ? new Float32Array(count) : new Float64Array(count)
   for (let index = 0; index < count; index++) {
     const offset = dataStart + index * width
-    values[index] = width === 4 ? view.getFloat32(offset, !bigEndian) : view.getFloat64(offset, !bigEndian)
+    values[index] = integer ? readInteger(view, offset, width, type[2] === 'i', !bigEndian) : width === 4 ? view.getFloat32(offset, !bigEndian) : view.getFloat64(offset, !bigEndian)
   }
   return { dtype, shape, data: fortran === 'True' && shape.length > 1 ? fortranToC(values, shape) : values }
+}
+
+function readInteger(view: DataView, offset: number, width: number, signed: boolean, littleEndian: boolean): number {
+  switch (width) {
+    case 1:
+      return signed ? view.getInt8(offset) : view.getUint8(offset)
+    case 2:
+      return signed ? view.getInt16(offset, littleEndian) : view.getUint16(offset, littleEndian)
+    case 4:
+      return signed ? view.getInt32(offset, littleEndian) : view.getUint32(offset, littleEndian)
+    default:
+      return Number(signed ? view.getBigInt64(offset, littleEndian) : view.getBigUint64(offset, littleEndian))
+  }
 }
 
 function describeDtype(descr: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { crossCovariance, identity, matrix, multiply, symmetricEigen, symmetricPower, transpose } from '../../../src/shared/linalg'
+import { crossCovariance, denseOperator, identity, matrix, multiply, orthonormalColumns, singularValueDecomposition, symmetricEigen, symmetricPower, transpose, truncatedSvd } from '../../../src/shared/linalg'
 import { Random } from '../../../src/shared/sim/random'
 
 function randomSymmetric(size: number, seed: number, positive = false) {
@@ -64,5 +64,36 @@ describe('crossCovariance', () => {
     const b = matrix(3, 1, [2, 4, 9])
     expect(crossCovariance(a, b).data[0]).toBeCloseTo(3.5, 12)
     expect(() => crossCovariance(a, matrix(2, 1, [1, 2]))).toThrow(/do not pair up/)
+  })
+})
+
+describe('truncatedSvd', () => {
+  it('finds the leading singular triplets of a tall matrix as the exact SVD does', () => {
+    const random = new Random(21)
+    // 300 × 60 with a decaying spectrum: a product of random factors scaled per component.
+    const left = orthonormalColumns(matrix(300, 60, Array.from({ length: 300 * 60 }, () => random.normal())))
+    const right = orthonormalColumns(matrix(60, 60, Array.from({ length: 3600 }, () => random.normal())))
+    const spectrum = Array.from({ length: 60 }, (_, index) => 10 * 0.8 ** index)
+    const a = multiply(multiply(left, matrix(60, 60, Array.from({ length: 3600 }, (_, index) => (index % 61 === 0 ? spectrum[index / 61]! : 0)))), transpose(right))
+    const result = truncatedSvd(denseOperator(a), 8, () => random.normal())
+    const exact = singularValueDecomposition(a)
+    for (let k = 0; k < 8; k++) {
+      expect(result.values[k]).toBeCloseTo(spectrum[k]!, 6)
+      expect(result.values[k]).toBeCloseTo(exact.values[k]!, 6)
+      // Same vectors up to sign.
+      let dot = 0
+      for (let i = 0; i < 300; i++) dot += result.u.data[i * 8 + k]! * exact.u.data[i * 60 + k]!
+      expect(Math.abs(dot)).toBeCloseTo(1, 6)
+    }
+    expect(() => truncatedSvd(denseOperator(a), 61, () => random.normal())).toThrow(/cannot keep 61/)
+  })
+
+  it('orthonormalColumns leaves a dependent column zero', () => {
+    const q = orthonormalColumns(matrix(3, 3, [1, 2, 0, 0, 0, 1, 1, 2, 0]))
+    const gram = multiply(transpose(q), q)
+    expect(gram.data[0]).toBeCloseTo(1, 12)
+    expect(gram.data[4]).toBe(0)
+    expect(gram.data[8]).toBeCloseTo(1, 12)
+    expect(gram.data[2]).toBeCloseTo(0, 12)
   })
 })

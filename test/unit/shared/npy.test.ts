@@ -44,6 +44,16 @@ describe('npy', () => {
     expect(Array.from(parsed.data)).toEqual([1, 2, 3, 4, 5, 6])
   })
 
+  it('reads integer arrays (class labels) when asked, in any width and byte order', () => {
+    const int64 = new DataView(new ArrayBuffer(24))
+    ;[3, -2, 7].forEach((value, index) => int64.setBigInt64(index * 8, BigInt(value), true))
+    expect(Array.from(parseNpy(handmade("{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }", int64.buffer), 'labels.npy', { integers: true }).data)).toEqual([3, -2, 7])
+    const uint16 = new DataView(new ArrayBuffer(4))
+    uint16.setUint16(0, 40_000, false)
+    uint16.setUint16(2, 5, false)
+    expect(Array.from(parseNpy(handmade("{'descr': '>u2', 'fortran_order': False, 'shape': (2, 1), }", uint16.buffer), 'labels.npy', { integers: true }).data)).toEqual([40_000, 5])
+  })
+
   it('names the file and the problem in every error', () => {
     expect(() => parseNpy(new TextEncoder().encode('a,b\n1,2\n'), 'views.csv')).toThrow(/views.csv is not a NumPy .npy file/)
     const ints = handmade("{'descr': '<i8', 'fortran_order': False, 'shape': (1,), }", new ArrayBuffer(8))
