@@ -5,6 +5,7 @@ import { datasetCommand } from './commands/dataset'
 import { audioCommand } from './commands/audio'
 import { audioSelftestCommand } from './commands/audio-selftest'
 import { dccaCommand } from './commands/dcca'
+import { demoCommand } from './commands/demo'
 import { doctorCommand } from './commands/doctor'
 import { embedCommand } from './commands/embed'
 import { importCommand } from './commands/import'
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   audioSelftestCommand,
   datasetCommand,
   dccaCommand,
+  demoCommand,
   doctorCommand,
   embedCommand,
   importCommand,
