@@ -6,7 +6,7 @@
  * the activations fit wasm's 4 GB memory, and the per-window figure is what matters. The pure
  * JavaScript backend runs one small step only: it is hundreds of times slower.
  *
- * Usage: npx tsx bench/audio-eeg-paper.ts [--batch 8] [--steps 3] [--cpu-batch 2]
+ * Usage: npx tsx bench/audio-eeg-paper.ts [--batch 8] [--steps 3] [--cpu-batch 2] [--cpu-timeout 600] [--backends wasm-blas,wasm,cpu]
  */
 import { spawnSync } from 'node:child_process'
 import os from 'node:os'
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '8' },
     steps: { type: 'string', default: '3' },
     'cpu-batch': { type: 'string', default: '2' },
+    'cpu-timeout': { type: 'string', default: '600' },
+    backends: { type: 'string', default: 'wasm-blas,wasm,cpu' },
     child: { type: 'string' },
     threads: { type: 'string', default: '2' },
   },
@@ -63,8 +65,15 @@ async function timeBackend(backend: string, batch: number, steps: number): Promi
   process.stdout.write(`${JSON.stringify(timing)}\n`)
 }
 
-function runChild(backend: string, batch: number, steps: number, env: NodeJS.ProcessEnv = {}): Timing | { backend: string; error: string } {
-  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', backend, '--batch', String(batch), '--steps', String(steps), '--threads', values.threads], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, ...env } })
+function runChild(backend: string, batch: number, steps: number, env: NodeJS.ProcessEnv = {}, timeoutSeconds?: number): Timing | { backend: string; error: string } {
+  const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', backend, '--batch', String(batch), '--steps', String(steps), '--threads', values.threads], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    env: { ...process.env, ...env },
+    ...(timeoutSeconds ? { timeout: timeoutSeconds * 1000 } : {}),
+  })
+  if (child.error || child.signal) return { backend, error: `no result within ${timeoutSeconds} s (warm-up step and ${steps} step${steps === 1 ? '' : 's'} of ${batch} windows)` }
   if (child.status !== 0) return { backend, error: child.stderr.trim().split('\n').slice(-3).join(' ') }
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Timing
 }
@@ -73,12 +82,19 @@ async function main() {
   if (values.child) return timeBackend(values.child, Number(values.batch), Number(values.steps))
   const load = [os.loadavg()[0]!]
   const results: Record<string, Timing | { backend: string; error: string }> = {}
-  process.stderr.write('wasm with its products through the native BLAS…\n')
-  results['wasm-blas'] = runChild('wasm', Number(values.batch), Number(values.steps))
-  process.stderr.write('wasm alone…\n')
-  results.wasm = runChild('wasm', Number(values.batch), Number(values.steps), { ENTRAIN_BLAS_LIB: 'none' })
-  process.stderr.write('cpu (pure JavaScript), one small step…\n')
-  results.cpu = runChild('cpu', Number(values['cpu-batch']), 1)
+  const chosen = values.backends.split(',')
+  if (chosen.includes('wasm-blas')) {
+    process.stderr.write('wasm with its products through the native BLAS…\n')
+    results['wasm-blas'] = runChild('wasm', Number(values.batch), Number(values.steps))
+  }
+  if (chosen.includes('wasm')) {
+    process.stderr.write('wasm alone…\n')
+    results.wasm = runChild('wasm', Number(values.batch), Number(values.steps), { ENTRAIN_BLAS_LIB: 'none' })
+  }
+  if (chosen.includes('cpu')) {
+    process.stderr.write('cpu (pure JavaScript), one small step…\n')
+    results.cpu = runChild('cpu', Number(values['cpu-batch']), 1, {}, Number(values['cpu-timeout']))
+  }
   load.push(os.loadavg()[0]!)
   const result = {
     configuration: 'paper preset (audio 6.8 M, EEG 3.6 M parameters), 1.5 s windows, Adam, Frobenius objective; median training step after one warm-up step, and audio-network inference, per 1 000 windows',

@@ -56,7 +56,7 @@ async function main() {
       shuffled: await run('shuffled'),
     }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-    process.stderr.write(`wrote ${writeResult('audio-eeg-simulated', result)}\n`)
+    process.stderr.write(`wrote ${writeResult(`audio-eeg-simulated-${values.microvolts}uv`, result)}\n`)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
