@@ -10,8 +10,7 @@
  * its Conv2DBackpropInput is a plain loop, replaced the same way; clones share data rather than
  * copy it; sums over leading axes (bias gradients) are products; and its threads, disabled under
  * Node, are enabled. Where the machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix
- * products, fused dense layers included, go to it instead. Optimisers may work on tensors in place
- * in wasm memory (activeWasmHeap).
+ * products, fused dense layers included, go to it instead.
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -24,7 +23,11 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'
 import { loadBlas, type Blas } from './blas'
-import type { LinearMemory } from './wasm-adam'
+
+/** A WebAssembly.Memory (the project's Node typings leave WebAssembly's classes out). */
+interface LinearMemory {
+  readonly buffer: ArrayBufferLike
+}
 
 export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const
 export type BackendName = (typeof backendNames)[number]
@@ -465,27 +468,3 @@ function reportCoresForThreads(threads: number): () => void {
   }
 }
 
-/** The active backend's memory and allocator when it is wasm, for work done on tensors in place. */
-export interface WasmHeap {
-  memory: LinearMemory
-  /** Byte offset of a float32 tensor's values; null when it does not live on this backend. */
-  address(tensor: tf.Tensor): number | null
-  /** Whether `tensor` alone holds its data (clones, reshapes and a variable's initial tensor share it). */
-  owns(tensor: tf.Tensor): boolean
-  allocate(bytes: number): number
-  free(address: number): void
-}
-
-export function activeWasmHeap(): WasmHeap | null {
-  const backend = tf.backend()
-  if (!(backend instanceof wasm.BackendWasm)) return null
-  const module = backend.wasm as unknown as { _malloc(bytes: number): number; _free(address: number): void }
-  return {
-    memory: memoryObject(backend),
-    address: (tensor) => (tensor.dtype === 'float32' && backend.dataIdMap.has(tensor.dataId) ? backend.dataIdMap.get(tensor.dataId)!.memoryOffset : null),
-    owns: (tensor) => backend.refCount(tensor.dataId) === 1,
-    // `>>> 0`: addresses above 2 GiB come back negative.
-    allocate: (bytes) => module._malloc(bytes) >>> 0,
-    free: (address) => module._free(address),
-  }
-}
