@@ -32,3 +32,9 @@ export class ProgressBar {
     if (this.interactive) this.stream.write('\n')
   }
 }
+
+/** Seconds for people: "42 s", "3 min 5 s", "2 h 10 min". */
+export function clock(seconds: number): string {
+  const whole = Math.max(0, Math.round(seconds))
+  return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
+}

@@ -5,6 +5,7 @@ import { chainProblem, paperChain, type EegChain } from '../../shared/dataset/ee
 import { paperWindows } from '../../shared/dataset/windows'
 import { EntrainError } from '../../shared/errors'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
+import { choice } from '../options'
 import { ProgressBar } from '../progress'
 
 function number(value: string | undefined, name: string, fallback: number, check: (value: number) => boolean = Number.isFinite): number {
@@ -12,12 +13,6 @@ function number(value: string | undefined, name: string, fallback: number, check
   const parsed = Number(value)
   if (!check(parsed)) throw new UsageError(`--${name} is not valid: ${value}`)
   return parsed
-}
-
-function choice<T extends string>(value: string | undefined, name: string, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not ${value}`)
-  return value as T
 }
 
 export const datasetCommand = defineCommand({
@@ -72,10 +67,10 @@ export const datasetCommand = defineCommand({
       lineHz: options.line === 'none' ? null : number(options.line, 'line', paperChain.lineHz!, (value) => value > 0),
       bandpass: band,
       filterOrder: number(options.order, 'order', paperChain.filterOrder, Number.isInteger),
-      reference: choice(options.reference, 'reference', ['none', 'average'] as const, 'none'),
+      reference: choice(options.reference, 'reference', ['none', 'average'] as const) ?? 'none',
       rate: options['eeg-rate'] === 'recorded' ? null : number(options['eeg-rate'], 'eeg-rate', paperChain.rate!, (value) => value > 0),
       artifacts: options.artifacts === 'none' ? null : { wavelet: waveletName, k: number(options.artifacts, 'artifacts', paperChain.artifacts!.k, (value) => value > 0 && Number.isFinite(value)) },
-      scaling: choice(options.scaling, 'scaling', ['minmax', 'zscore', 'robust', 'none'] as const, 'minmax'),
+      scaling: choice(options.scaling, 'scaling', ['minmax', 'zscore', 'robust', 'none'] as const) ?? 'minmax',
       semblance: semblanceOff
         ? null
         : {
@@ -94,7 +89,7 @@ export const datasetCommand = defineCommand({
       chain,
       windows: { windowSeconds: window, hopSeconds: number(options.hop, 'hop', window, (value) => value > 0), lagSeconds: number(options.lag, 'lag', paperWindows.lagSeconds) },
       audioRate: number(options['audio-rate'], 'audio-rate', datasetDefaults.audioRate, (value) => value > 0),
-      audioScaling: choice(options['audio-scaling'], 'audio-scaling', ['minmax', 'none'] as const, datasetDefaults.audioScaling),
+      audioScaling: choice(options['audio-scaling'], 'audio-scaling', ['minmax', 'none'] as const) ?? datasetDefaults.audioScaling,
       ...(options.stream ? { eegStream: options.stream } : {}),
       folds: number(options.folds, 'folds', datasetDefaults.folds, (value) => Number.isInteger(value) && value >= 2),
       seed: number(options.seed, 'seed', datasetDefaults.seed, Number.isInteger),

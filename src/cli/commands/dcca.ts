@@ -3,21 +3,8 @@ import type { EntrainError } from '../../shared/errors'
 import { parseDccaTraining, type DccaTrainingConfig } from '../../shared/dcca-training'
 import { backendRequestSchema } from '../../shared/training'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
-import { ProgressBar } from '../progress'
-
-export function clock(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds))
-  return whole >= 3600 ? `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min` : whole >= 60 ? `${Math.floor(whole / 60)} min ${whole % 60} s` : `${whole} s`
-}
-
-export function number(value: string | undefined, option: string, check: (value: number) => boolean, rule: string): number | undefined {
-  if (value === undefined) return undefined
-  const parsed = Number(value)
-  if (value.trim() === '' || !Number.isFinite(parsed) || !check(parsed)) throw new UsageError(`--${option} must be ${rule}, not '${value}'`)
-  return parsed
-}
-
-export const whole = (value: number) => Number.isInteger(value) && value >= 1
+import { number, whole } from '../options'
+import { clock, ProgressBar } from '../progress'
 
 export const dccaCommand = defineCommand({
   name: 'dcca',

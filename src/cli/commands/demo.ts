@@ -14,8 +14,7 @@ import { EntrainError } from '../../shared/errors'
 import { comparisonMarkdown } from '../../shared/retrieval/report'
 import { embedAudioFiles } from '../../trainer/audio-eeg-jobs'
 import { defineCommand, exitCodes, output, type Io } from '../command'
-import { ProgressBar } from '../progress'
-import { clock } from './dcca'
+import { clock, ProgressBar } from '../progress'
 
 /**
  * The demo's data is one simulated participant hearing four 8-second tunes, so its windows overlap

@@ -1,6 +1,6 @@
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
-import { number, whole } from './dcca'
+import { number, whole } from '../options'
 
 export const embedCommand = defineCommand({
   name: 'embed',

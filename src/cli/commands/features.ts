@@ -4,7 +4,7 @@ import { textFeatureDefaults } from '../../shared/text-features'
 import { audioDescriptorMatrix, folderFiles, textFeatureMatrix, writeFeatureFile } from '../../main/retrieval/features'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
-import { number, whole } from './dcca'
+import { number, whole } from '../options'
 
 export const featuresCommand = defineCommand({
   name: 'features',

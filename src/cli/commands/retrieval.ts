@@ -8,7 +8,7 @@ import { parseDeepRetrieval, retrievalDefaults, retrievalModels, type DeepRetrie
 import { directions } from '../../shared/retrieval/report'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
-import { number, whole } from './dcca'
+import { number, whole } from '../options'
 
 async function readLabels(file: string): Promise<{ name: string; values: Float64Array | Float32Array }> {
   const name = path.basename(file)

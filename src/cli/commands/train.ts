@@ -2,14 +2,8 @@ import { parseAudioEegTraining, presetDefaults, presetNames, type AudioEegTraini
 import { dccaObjectives } from '../../shared/dcca'
 import { optimizerNames } from '../../shared/dcca-training'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
-import { ProgressBar } from '../progress'
-import { clock, number, whole } from './dcca'
-
-function choice<T extends string>(value: string | undefined, option: string, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${option} must be one of ${allowed.join(', ')}, not '${value}'`)
-  return value as T
-}
+import { choice, number, whole } from '../options'
+import { clock, ProgressBar } from '../progress'
 
 const defaults = (key: keyof AudioEegTraining) => `paper ${presetDefaults.paper[key]}, fast ${presetDefaults.fast[key]}`
 
