@@ -1,4 +1,3 @@
-import { mkdir, readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { buildDataset, datasetDefaults } from '../../main/dataset/build'
 import { localClock } from '../../main/lsl/bindings'
@@ -7,6 +6,7 @@ import { writeRetrievalDemoFolder } from '../../main/retrieval/demo-folder'
 import { evaluateRetrieval } from '../../main/retrieval/service'
 import { createServices } from '../../main/services'
 import { SessionRunner } from '../../main/session/runner'
+import { prepareEmptyFolder } from '../../main/store/empty-folder'
 import { TrainerHost } from '../../main/training/host'
 import { parseAudioEegTraining } from '../../shared/audio-eeg'
 import { paperChain } from '../../shared/dataset/eeg-chain'
@@ -32,15 +32,6 @@ async function step<T>(io: Io, label: string, work: (progress: ProgressBar) => P
   return result
 }
 
-async function refuseUsedFolder(out: string): Promise<void> {
-  const entries = await readdir(out).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return []
-    throw new EntrainError('IO_ERROR', `cannot use ${out}: ${error.message}`)
-  })
-  if (entries.length) throw new EntrainError('CONFLICT', `${out} is not empty; the demo writes into a new or empty folder`)
-  await mkdir(out, { recursive: true })
-}
-
 export const demoCommand = defineCommand({
   name: 'demo',
   summary:
@@ -51,7 +42,7 @@ export const demoCommand = defineCommand({
   },
   async run({ options, io }) {
     const out = path.resolve(options.out ?? 'entrain-demo')
-    await refuseUsedFolder(out)
+    await prepareEmptyFolder(out, 'the demo writes into a new or empty folder')
     const folders = { sessions: path.join(out, 'sessions'), dataset: path.join(out, 'dataset'), model: path.join(out, 'model'), retrieval: path.join(out, 'retrieval') }
     const started = performance.now()
 

@@ -12,6 +12,7 @@ import { readXdf, type XdfStream } from '../../shared/xdf/reader'
 import { appVersion } from '../app-info'
 import { decodeAudioFile } from '../audio/decode'
 import { fileSha256, readSessionRecord } from '../session/files'
+import { assertEmptyFolder } from '../store/empty-folder'
 import { writeJsonAtomic } from '../store/json-file'
 
 export interface DatasetOptions {
@@ -140,8 +141,7 @@ export async function buildDataset(options: DatasetOptions): Promise<DatasetMani
   if (problem) throw new EntrainError('INVALID_INPUT', problem)
   if (options.sessions.length === 0) throw new EntrainError('INVALID_INPUT', 'name at least one session')
   const out = path.resolve(options.out)
-  const existing = await fs.readdir(out).catch(() => null)
-  if (existing && existing.length > 0) throw new EntrainError('INVALID_INPUT', `${out} is not empty; datasets are never written over`)
+  await assertEmptyFolder(out, 'datasets are never written over')
   const records = await Promise.all(
     options.sessions.map(async (folder) => {
       const record = await readSessionRecord(folder)

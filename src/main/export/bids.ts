@@ -15,11 +15,12 @@ import { scaleSpec } from '../../shared/study/scales'
 import type { Study } from '../../shared/study/schema'
 import { appName, appVersion } from '../app-info'
 import { readSessionRecord, sessionFiles } from '../session/files'
+import { prepareEmptyFolder } from '../store/empty-folder'
 import { studyFileName } from '../store/study-folder'
 import { readStudyFile, studyProblems } from '../study/load'
 import { XdfFile } from '../xdf/xdf-file'
 import { writeBrainVision } from './brainvision'
-import { prepareEmptyFolder, type ExportProgress } from './output'
+import { exportRefusal, type ExportProgress } from './output'
 import { placeTime, prepareRecording } from './recording'
 
 export interface BidsOptions {
@@ -79,7 +80,7 @@ export async function exportBids(studyFolder: string, out: string, options: Bids
   const skipped: BidsResult['skipped'] = []
   const sessions = await findSessions(studyFolder, skipped)
   if (sessions.length === 0) throw new EntrainError('NOT_FOUND', `${path.join(studyFolder, 'sessions')} holds no recorded session to export${skipped.length ? ` (${skipped.map((s) => `${s.folder}: ${s.reason}`).join('; ')})` : ''}`)
-  await prepareEmptyFolder(out)
+  await prepareEmptyFolder(out, exportRefusal)
   const task = bidsLabel(study.name, 'music')
   const stimulusPath = new Map(study.stimuli.map((stimulus) => [stimulus.id, bidsStimulusPath(stimulus.file)]))
   const scaleSpecs = study.trial.phases.flatMap((phase) => (phase.kind === 'rating' ? phase.scales.map(scaleSpec) : []))

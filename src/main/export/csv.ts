@@ -2,8 +2,9 @@ import path from 'node:path'
 import { exportChannels } from '../../shared/export/channels'
 import { csvLine, csvNumberFormatter, csvNumericRows } from '../../shared/export/csv'
 import { describeMarker } from '../../shared/export/markers'
+import { prepareEmptyFolder } from '../store/empty-folder'
 import type { XdfFile } from '../xdf/xdf-file'
-import { OutputFile, prepareEmptyFolder, writeAll, type ExportProgress } from './output'
+import { exportRefusal, OutputFile, writeAll, type ExportProgress } from './output'
 
 export interface CsvResult {
   folder: string
@@ -25,7 +26,7 @@ function fileNames(xdf: XdfFile): Map<number, string> {
 
 /** One CSV per stream in `folder` (new or empty): numeric streams `lsl_time,time,<channels>`, string streams `lsl_time,time,label,text`. */
 export async function writeCsv(xdf: XdfFile, folder: string, onProgress?: ExportProgress): Promise<CsvResult> {
-  await prepareEmptyFolder(folder)
+  await prepareEmptyFolder(folder, exportRefusal)
   const names = fileNames(xdf)
   const origin = Math.min(...xdf.streams.map((stream) => stream.firstTimestamp).filter(Number.isFinite))
   const total = xdf.streams.reduce((sum, stream) => sum + stream.sampleCount, 0)

@@ -59,22 +59,15 @@ export class OutputFile {
   }
 }
 
+/** Why exports refuse a folder that is not empty. */
+export const exportRefusal = 'exports never overwrite files, so choose a new or empty folder'
+
 export async function assertAbsent(file: string): Promise<void> {
   const exists = await fs.stat(file).then(
     () => true,
     () => false,
   )
   if (exists) throw new EntrainError('INVALID_INPUT', `${file} already exists; exports never overwrite a file, so choose another name or remove it`)
-}
-
-/** A folder an export fills: it must not exist yet, or be empty. */
-export async function prepareEmptyFolder(folder: string): Promise<void> {
-  const entries = await fs.readdir(folder).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return []
-    throw new EntrainError('IO_ERROR', `cannot use ${folder}: ${error.message}`)
-  })
-  if (entries.length > 0) throw new EntrainError('INVALID_INPUT', `${folder} is not empty; exports never overwrite files, so choose a new or empty folder`)
-  await fs.mkdir(folder, { recursive: true })
 }
 
 /** Writes several files as one step: all of them are committed, or none is left behind. */

@@ -10,6 +10,7 @@ import { synthesizeTune } from '../../shared/audio/synth'
 import { encodeWav } from '../../shared/audio/wav'
 import { Random } from '../../shared/sim/random'
 import { labelsFileName } from '../../shared/retrieval/folder'
+import { prepareEmptyFolder } from '../store/empty-folder'
 
 const styles = [
   { name: 'dance', mode: 'major', tempo: [132, 150], harmonics: 7, words: ['dance', 'floor', 'lights', 'party', 'move', 'tonight', 'jump', 'shine'] },
@@ -24,8 +25,7 @@ const filler = ['the', 'and', 'you', 'we', 'oh', 'yeah', 'my', 'is']
 export async function writeRetrievalDemoFolder(folder: string, options: { songs?: number; seconds?: number; seed?: number } = {}): Promise<{ folder: string; songs: number }> {
   const songs = options.songs ?? 30
   const random = new Random(options.seed ?? 1)
-  await fs.mkdir(folder, { recursive: true })
-  if ((await fs.readdir(folder)).length) throw new Error(`${folder} is not empty; the demo folder is written into a new or empty one`)
+  await prepareEmptyFolder(folder, 'the demo folder is written into a new or empty one')
   const labels = ['file,label']
   for (let index = 0; index < songs; index++) {
     const style = styles[index % styles.length]!
