@@ -308,6 +308,31 @@ const productThenBiasAndActivation: KernelFunc = (params) => {
   return result
 }
 
+/** The attributes both convolution gradients take, besides the shape of what they produce. */
+type ConvGradientAttrs = {
+  strides: number | [number, number]
+  pad: 'same' | 'valid' | number
+  dataFormat: string
+  dimRoundingMode?: 'floor' | 'round' | 'ceil'
+}
+
+/**
+ * Runs wasm kernels for a composite kernel: `run` keeps every intermediate result, and all are freed
+ * once `body` has made the output (which `body` makes with runWasmKernel, so that it is kept).
+ */
+function withScratch(backend: wasm.BackendWasm, body: (run: (kernelName: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo) => TensorInfo): TensorInfo {
+  const scratch: TensorInfo[] = []
+  try {
+    return body((kernelName, inputs, attrs) => {
+      const result = runWasmKernel(kernelName, { inputs, backend, attrs })
+      scratch.push(result)
+      return result
+    })
+  } finally {
+    for (const tensor of scratch) backend.disposeData(tensor.dataId)
+  }
+}
+
 /**
  * The filter gradient of a 2-D convolution, which wasm lacks, as one product per filter tap:
  * dW[i, j] = Σ x[b, u·s + i − top, v·s + j − left] · dy[b, u, v] = X_ijᵀ · dY, with X_ij the padded
@@ -319,24 +344,12 @@ const productThenBiasAndActivation: KernelFunc = (params) => {
 const conv2dBackpropFilter: KernelFunc = (params) => {
   const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo }
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as {
-    strides: number | [number, number]
-    pad: 'same' | 'valid' | number
-    dataFormat: string
-    dimRoundingMode?: 'floor' | 'round' | 'ceil'
-    filterShape: [number, number, number, number]
-  }
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as ConvGradientAttrs & { filterShape: [number, number, number, number] }
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter on wasm supports NHWC only, not ${dataFormat}`)
   const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode)
   const [batch, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number]
   const rows = batch * outHeight * outWidth
-  const temporary: TensorInfo[] = []
-  const run = (kernelName: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs: Record<string, unknown>) => {
-    const result = runWasmKernel(kernelName, { inputs: kernelInputs, backend, attrs: kernelAttrs })
-    temporary.push(result)
-    return result
-  }
-  try {
+  return withScratch(backend, (run) => {
     const { top, left } = info.padInfo
     const spanHeight = (outHeight - 1) * info.strideHeight + info.filterHeight
     const spanWidth = (outWidth - 1) * info.strideWidth + info.filterWidth
@@ -361,9 +374,7 @@ const conv2dBackpropFilter: KernelFunc = (params) => {
     }
     const stacked = taps.length === 1 ? taps[0]! : run(tf.Concat, taps as unknown as Record<string, TensorInfo>, { axis: 0 })
     return runWasmKernel(tf.Reshape, { inputs: { x: stacked }, backend, attrs: { shape: filterShape } })
-  } finally {
-    for (const tensor of temporary) backend.disposeData(tensor.dataId)
-  }
+  })
 }
 
 /**
@@ -375,26 +386,14 @@ const conv2dBackpropFilter: KernelFunc = (params) => {
 const conv2dBackpropInput: KernelFunc = (params) => {
   const { inputs, backend, attrs } = params as unknown as WasmKernelArgs
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo }
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as {
-    strides: number | [number, number]
-    pad: 'same' | 'valid' | number
-    dataFormat: string
-    dimRoundingMode?: 'floor' | 'round' | 'ceil'
-    inputShape: [number, number, number, number]
-  }
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as ConvGradientAttrs & { inputShape: [number, number, number, number] }
   if (dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropInput on wasm supports NHWC only, not ${dataFormat}`)
   const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode)
   const [batch, outHeight, outWidth, outChannels] = dy.shape as [number, number, number, number]
   const { top, left } = info.padInfo
   const frameHeight = Math.max(outHeight * info.strideHeight + info.filterHeight - 1, top + info.inHeight)
   const frameWidth = Math.max(outWidth * info.strideWidth + info.filterWidth - 1, left + info.inWidth)
-  const temporary: TensorInfo[] = []
-  const run = (kernelName: string, kernelInputs: Record<string, TensorInfo>, kernelAttrs: Record<string, unknown>) => {
-    const result = runWasmKernel(kernelName, { inputs: kernelInputs, backend, attrs: kernelAttrs })
-    temporary.push(result)
-    return result
-  }
-  try {
+  return withScratch(backend, (run) => {
     const gradient = run(tf.Reshape, { x: dy }, { shape: [1, batch * outHeight * outWidth, outChannels] })
     const taps = run(tf.Reshape, { x: filter }, { shape: [info.filterHeight * info.filterWidth, info.inChannels, outChannels] })
     let sum: TensorInfo | null = null
@@ -410,9 +409,7 @@ const conv2dBackpropInput: KernelFunc = (params) => {
       }
     }
     return runWasmKernel(tf.Slice, { inputs: { x: sum! }, backend, attrs: { begin: [0, top, left, 0], size: [batch, info.inHeight, info.inWidth, info.inChannels] } })
-  } finally {
-    for (const tensor of temporary) backend.disposeData(tensor.dataId)
-  }
+  })
 }
 
 let threadsEnabled = false
