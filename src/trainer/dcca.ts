@@ -154,6 +154,22 @@ const sum = (values: Iterable<number>) => {
   return total
 }
 
+/** Training rows the per-epoch projection is fitted on: enough for a stable CCA of any output size here, few enough to cost little beside an epoch. */
+const epochProjectionRows = 2000
+
+/**
+ * The epoch's validation correlation is the figure the run ends with, held-out rows through a CCA
+ * fitted on training outputs, here on a fixed sample of them to bound its cost. A CCA fitted on the
+ * held-out outputs themselves would flatter a small validation set, and choose epochs by it.
+ */
+function trainingSample(trainingRows: Int32Array, seed: number): Int32Array {
+  if (trainingRows.length <= epochProjectionRows) return trainingRows
+  const shuffled = Int32Array.from(trainingRows)
+  new Random(seed * 7919).shuffle(shuffled)
+  // In row order, so that a dataset on disk is read front to back.
+  return shuffled.subarray(0, epochProjectionRows).sort()
+}
+
 /** Correlations of the projected outputs of paired rows. */
 export function scoreProjection(outputs1: Matrix, outputs2: Matrix, projection: CcaModel): CorrelationScore {
   const correlations = Array.from(componentCorrelations(project(outputs1, projection.mean1, projection.weights1), project(outputs2, projection.mean2, projection.weights2)))
@@ -210,6 +226,7 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
   let steps = 0
   let validationCorrelation: number | null = history.at(-1)?.validationCorrelation ?? null
   const outputsOf = (rows: Int32Array) => Promise.all(encoders.map((encoder, index) => encode(encoder, views[index]!, rows)))
+  const sampleOfTraining = trainingSample(trainingRows, run.seed)
   const patienceLeft = () => !run.patience || best === null || history.length - best.epoch < run.patience
   const remainingSteps = () => (run.epochs - history.length) * batches
 
@@ -251,8 +268,10 @@ export async function trainDcca(run: DccaRun, hooks: TrainingHooks = {}): Promis
         await new Promise((resolve) => setImmediate(resolve))
       }
       if (validationRows.length) {
-        const outputs = await outputsOf(validationRows)
-        validationCorrelation = sum(fitCca(outputs[0]!, outputs[1]!, { ridge1: run.ridge, ridge2: run.ridge, components: run.dims }).correlations)
+        const [fitted1, fitted2] = await outputsOf(sampleOfTraining)
+        const projection = fitCca(fitted1!, fitted2!, { ridge1: run.ridge, ridge2: run.ridge, components: run.dims })
+        const [held1, held2] = await outputsOf(validationRows)
+        validationCorrelation = scoreProjection(held1!, held2!, projection).totalCorrelation
       }
       history.push({ epoch, loss: lossSum / batches, validationCorrelation, seconds: (performance.now() - epochStarted) / 1000 })
       if (validationCorrelation !== null && (best === null || validationCorrelation > best.correlation)) {

@@ -4,7 +4,7 @@ import { parseDccaTraining, type DccaProgress, type ViewData } from '../../../sr
 import { Random } from '../../../src/shared/sim/random'
 import { selectBackend } from '../../../src/trainer/backend'
 import * as tfl from '@tensorflow/tfjs-layers'
-import { encode, scoreProjection, splitRows, TrainingCancelled, trainDcca, trainDccaOnViews, viewRows, type EncoderBuilder } from '../../../src/trainer/dcca'
+import { encode, mlpEncoder, scoreProjection, splitRows, TrainingCancelled, trainDcca, trainDccaOnViews, viewRows, type EncoderBuilder } from '../../../src/trainer/dcca'
 import { componentCorrelations, fitCca, project } from '../../../src/shared/cca'
 import { matrix } from '../../../src/shared/linalg'
 import { splitMnist } from '../../support/mnist'
@@ -98,6 +98,33 @@ describe('trainDcca', () => {
     expect(Math.abs(trained.encoders[0].layers[0]!.getWeights()[2]!.dataSync()[0]!)).toBeGreaterThan(0.05)
     expect(trained.history.at(-1)!.loss).toBeLessThan(trained.history[0]!.loss)
     expect(trained.validation!.totalCorrelation).toBeGreaterThan(1)
+    trained.encoders.forEach((encoder) => encoder.dispose())
+  })
+
+  it('scores each epoch through a projection fitted on training outputs, and stops `patience` epochs after the best', async () => {
+    // Two views with nothing in common: whatever the networks find is noise that does not carry over.
+    const random = new Random(11)
+    const noise = (name: string, cols: number): ViewData => ({ name, rows: 720, cols, data: Float32Array.from({ length: 720 * cols }, () => random.normal()) })
+    const [a, b] = [noise('a.npy', 12), noise('b.npy', 10)]
+    const config = parseDccaTraining({ dims: 8, layers: [32], epochs: 40, batchSize: 100, learningRate: 1e-2, seed: 4 })
+    const rows = splitRows(a.rows, 1 / 6, 4)
+    let lastBest: Float32Array[][] | null = null
+    const trained = await trainDcca({ ...config, views: [viewRows(a), viewRows(b)], encoders: [mlpEncoder(12, [32], 8), mlpEncoder(10, [32], 8)], ...rows, patience: 2 }, { onEpoch: async (checkpoint) => void (lastBest = checkpoint.best!.weights) })
+
+    const correlations = trained.history.map((epoch) => epoch.validationCorrelation!)
+    const best = Math.max(...correlations)
+    expect(trained.stoppedEarly).toBe(true)
+    expect(trained.history.length).toBeLessThan(40)
+    expect(correlations[trained.bestEpoch - 1]).toBe(best)
+    expect(trained.history).toHaveLength(trained.bestEpoch + 2)
+    // The kept weights are the best epoch's, not the last.
+    trained.encoders.forEach((encoder, index) => encoder.getWeights().forEach((weight, at) => expect(weight.dataSync()).toEqual(lastBest![index]![at])))
+    // A CCA fitted on the held-out outputs would find 8 sizeable correlations in pure noise; through the training projection they average out.
+    const held = await Promise.all([encode(trained.encoders[0], viewRows(a), rows.validationRows), encode(trained.encoders[1], viewRows(b), rows.validationRows)])
+    const refitted = fitCca(held[0], held[1], { ridge1: 1e-4, ridge2: 1e-4, components: 8 }).correlations.reduce((sum, value) => sum + value, 0)
+    const mean = correlations.reduce((sum, value) => sum + value, 0) / correlations.length
+    expect(refitted).toBeGreaterThan(1.2)
+    expect(Math.abs(mean)).toBeLessThan(0.6)
     trained.encoders.forEach((encoder) => encoder.dispose())
   })
 
