@@ -102,11 +102,7 @@ export const demoCommand = defineCommand({
           { kind: 'audio-eeg', dataset: folders.dataset, out: folders.model, training: parseAudioEegTraining('fast', demoTraining), resume: false, backend: {} },
           {
             onBackend: (choice) => io.stderr.write(`backend: ${choice.description}\n`),
-            onProgress: (event) => {
-              const fits = event.job ? event.job.folds * event.job.runs : 1
-              const fit = event.job ? event.job.fold * event.job.runs + event.job.run : 0
-              progress.update((fit + (event.epoch - 1 + event.batch / event.batches) / event.epochs) / fits, `${event.fit}, epoch ${event.epoch}/${event.epochs}`)
-            },
+            onProgress: (event) => progress.update(event.job!.done, `${event.fit}, epoch ${event.epoch}/${event.epochs}`),
           },
         )
       } finally {

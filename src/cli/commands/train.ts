@@ -1,6 +1,8 @@
+import { TrainerHost } from '../../main/training/host'
 import { parseAudioEegTraining, presetDefaults, presetNames, type AudioEegTraining, type PresetName } from '../../shared/audio-eeg'
 import { dccaObjectives } from '../../shared/dcca'
 import { optimizerNames } from '../../shared/dcca-training'
+import type { EntrainError } from '../../shared/errors'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { choice, number, whole } from '../options'
 import { clock, ProgressBar } from '../progress'
@@ -56,33 +58,39 @@ export const trainCommand = defineCommand({
       throw new UsageError((error as Error).message)
     }
     const threads = number(options.threads, 'threads', whole, 'a whole number ≥ 1')
-    const { trainAudioEegFolder } = await import('../../trainer/audio-eeg-jobs')
+    // Training runs in the trainer process, as in the app; Ctrl+C stops it between two steps.
+    const host = new TrainerHost()
     const progress = new ProgressBar(io.stderr, 'training')
-    const controller = new AbortController()
-    void io.interrupted().then(() => controller.abort())
-    const summary = await trainAudioEegFolder({
+    void io.interrupted().then(() => host.cancel())
+    const job = {
+      kind: 'audio-eeg' as const,
       dataset: options.dataset,
       out: options.out,
       training,
       resume: options.resume === true,
       backend: { ...(options.backend ? { backend: options.backend } : {}), ...(threads ? { threads } : {}) },
-      signal: controller.signal,
-      onBackend: (backend) => io.stderr.write(`backend: ${backend.description}${backend.skipped.length ? ` (skipped ${backend.skipped.join('; ')})` : ''}\n`),
-      onProgress: (event) => {
-        const job = event.job!
-        const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
-        progress.update(job.done, `fold ${job.fold} run ${job.run + 1}/${job.runs}, epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
-      },
-    }).catch((error: Error) => {
-      if (error.name === 'TrainingCancelled') io.stderr.write(`\n${error.message}; the checkpoints are kept: continue with the same command and --resume\n`)
-      throw error
-    })
-    progress.done(`${summary.runs.length} runs in ${clock(summary.seconds)}`)
+    }
+    const result = await host
+      .run(job, {
+        onBackend: (backend) => io.stderr.write(`backend: ${backend.description}${backend.skipped.length ? ` (skipped ${backend.skipped.join('; ')})` : ''}\n`),
+        onProgress: (event) => {
+          const validation = event.validationCorrelation === null ? '' : `, validation ${event.validationCorrelation.toFixed(2)}`
+          const { fold, folds, run, runs, done } = event.job!
+          progress.update(done, `fold ${fold + 1}/${folds} run ${run + 1}/${runs}, epoch ${event.epoch}/${event.epochs}, loss ${event.loss.toFixed(3)}${validation}, ${clock(event.etaSeconds)} left`)
+        },
+      })
+      .catch((error: EntrainError) => {
+        if (error.code === 'CANCELLED') io.stderr.write(`\n${error.message}\ncontinue with the same command and --resume\n`)
+        throw error
+      })
+      .finally(() => host.shutdown())
+    const validation = result.validation!
+    progress.done(`${result.fits.length} runs in ${clock(result.seconds)}`)
     output(
       io,
       options.json,
-      summary,
-      `saved ${summary.model}: validation total correlation ${summary.validation.mean.toFixed(2)} ± ${summary.validation.sd.toFixed(2)} over ${summary.runs.length} runs; exported fold ${summary.exported.fold} run ${summary.exported.run + 1} (${summary.exported.validationCorrelation.toFixed(2)}); ${summary.backend}`,
+      result,
+      `saved ${result.model}: validation total correlation ${validation.mean.toFixed(2)} ± ${validation.sd.toFixed(2)} over ${result.fits.length} runs; exported ${result.exported}; ${result.backend}`,
     )
     return exitCodes.ok
   },

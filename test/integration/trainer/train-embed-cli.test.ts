@@ -6,6 +6,7 @@ import { encodeWav } from '../../../src/shared/audio/wav'
 import { project } from '../../../src/shared/cca'
 import { modelConfigSchema } from '../../../src/shared/model-folder'
 import { parseNpy } from '../../../src/shared/npy'
+import type { TrainingResult } from '../../../src/shared/training'
 import { selectBackend } from '../../../src/trainer/backend'
 import { openDataset } from '../../../src/trainer/dataset-rows'
 import { encode } from '../../../src/trainer/dcca'
@@ -23,16 +24,21 @@ describe('entrain train → model folder → entrain embed', () => {
     const model = path.join(dir, 'model')
     const trained = await runCli(['train', '--dataset', path.join(dir, 'data'), '--preset', 'fast', '--out', model, '--dims', '4', '--batch', '64', '--epochs', '3', '--lr', '0.003', '--threads', '1', '--json'])
     expect(trained.code, trained.stderr).toBe(0)
-    expect(trained.stderr).toMatch(/training 100% fold 1 run 1\/1, epoch 3\/3/)
-    const summary = JSON.parse(trained.stdout) as { runs: { fold: number; run: number; epochs: number; validation: { totalCorrelation: number; correlations: number[] } }[]; validation: { mean: number; sd: number }; exported: { fold: number; run: number } }
-    expect(summary.runs.map((run) => [run.fold, run.run, run.epochs])).toEqual([
-      [0, 0, 3],
-      [1, 0, 3],
+    expect(trained.stderr).toMatch(/training 100% fold 2\/2 run 1\/1, epoch 3\/3/)
+    // The summary is the trainer process's result, as the app gets it.
+    const summary = JSON.parse(trained.stdout) as TrainingResult
+    expect(summary).toMatchObject({ kind: 'audio-eeg', model: path.resolve(model), correlationsOn: 'validation' })
+    expect(summary.fits.map((fit) => [fit.fit, fit.epochs, fit.history.length])).toEqual([
+      ['fold 1, run 1', 3, 3],
+      ['fold 2, run 1', 3, 3],
     ])
-    const best = Math.max(...summary.runs.map((run) => run.validation.totalCorrelation))
-    expect(summary.runs.find((run) => run.fold === summary.exported.fold)!.validation.totalCorrelation).toBe(best)
-    const totals = summary.runs.map((run) => run.validation.totalCorrelation)
-    expect(summary.validation.mean).toBeCloseTo((totals[0]! + totals[1]!) / 2, 10)
+    const totals = summary.fits.map((fit) => fit.validationCorrelation!)
+    const best = Math.max(...totals)
+    const exported = summary.fits.find((fit) => fit.fit === summary.exported)!
+    expect(exported.validationCorrelation).toBe(best)
+    expect(summary.correlations.reduce((sum, value) => sum + value, 0)).toBeCloseTo(best, 6)
+    expect(summary.validation!.mean).toBeCloseTo((totals[0]! + totals[1]!) / 2, 10)
+    const exportedFold = summary.fits.indexOf(exported)
 
     const config = modelConfigSchema.parse(JSON.parse(await readFile(path.join(model, 'config.json'), 'utf8')))
     if (config.kind !== 'audio-eeg') throw new Error(`kind ${config.kind}`)
@@ -42,10 +48,10 @@ describe('entrain train → model folder → entrain embed', () => {
     ])
     expect(config.audio).toMatchObject({ rate: 22_050, scaling: 'minmax', samplesPerWindow: 11_025, windowSeconds: 0.5, frontEnd: { kind: 'logmel', mels: 64 } })
     expect(config.dataset).toMatchObject({ windows: 288, participants: 4, songs: 3, manifestSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
-    expect(config.exported).toMatchObject({ fold: summary.exported.fold, validationCorrelation: best, reason: expect.stringContaining('best validation total correlation of the 2 runs') })
+    expect(config.exported).toMatchObject({ fold: exportedFold, validationCorrelation: best, reason: expect.stringContaining('best validation total correlation of the 2 runs') })
     const card = await readFile(path.join(model, 'MODEL_CARD.md'), 'utf8')
-    expect(card).toContain(`**${summary.validation.mean.toFixed(3)} ± ${summary.validation.sd.toFixed(3)}**`)
-    expect(card).toContain(`The networks and projection of fold ${summary.exported.fold}, run 0`)
+    expect(card).toContain(`**${summary.validation!.mean.toFixed(3)} ± ${summary.validation!.sd.toFixed(3)}**`)
+    expect(card).toContain(`The networks and projection of fold ${exportedFold}, run 0`)
     expect(existsSync(`${model}.training`)).toBe(false)
     for (const file of ['audio/model.json', 'audio/weights.bin', 'projection/audio-weights.npy', 'eeg/model.json', 'metrics.json']) expect(existsSync(path.join(model, file)), file).toBe(true)
 
