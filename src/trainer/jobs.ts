@@ -76,7 +76,7 @@ export async function runTrainingJob(job: TrainingJob, hooks: JobHooks): Promise
     }
   } catch (error) {
     if (error instanceof TrainingCancelled) {
-      const after = job.kind === 'audio-eeg' ? `; its checkpoints stay in ${path.resolve(job.out)}.training, and training again with “resume” continues from them` : '; nothing was written'
+      const after = job.kind === 'audio-eeg' ? `; its checkpoints stay in ${path.resolve(job.out)}.training, and the same job again with Resume (--resume in the CLI) continues from them` : '; nothing was written'
       throw new EntrainError('CANCELLED', `${error.message}${after}`)
     }
     throw error

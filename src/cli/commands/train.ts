@@ -80,7 +80,8 @@ export const trainCommand = defineCommand({
         },
       })
       .catch((error: EntrainError) => {
-        if (error.code === 'CANCELLED') io.stderr.write(`\n${error.message}\ncontinue with the same command and --resume\n`)
+        // The bar's line on a terminal is unfinished; the error (which says how to resume) gets its own.
+        if (error.code === 'CANCELLED' && io.stderr.isTTY) io.stderr.write('\n')
         throw error
       })
       .finally(() => host.shutdown())

@@ -11,7 +11,7 @@ import { selectBackend } from '../../../src/trainer/backend'
 import { openDataset } from '../../../src/trainer/dataset-rows'
 import { encode } from '../../../src/trainer/dcca'
 import { loadModelFolder } from '../../../src/trainer/files'
-import { runCli } from '../../support/cli'
+import { runCli, startCli } from '../../support/cli'
 import { audioRate, tune, writeSimulatedDataset } from '../../support/audio-eeg-dataset'
 import { useTempDirs } from '../../support/temp-dir'
 
@@ -97,5 +97,39 @@ describe('entrain train → model folder → entrain embed', () => {
     expect(existsSync(path.join(dir, 'again.npy'))).toBe(false)
     const exists = await runCli(['embed', '--model', model, music, '--out', path.join(dir, 'songs.npy')])
     expect(exists.stderr).toMatch(/songs.npy already exists/)
+  }, 120_000)
+
+  it('Ctrl+C stops the trainer process between two steps, keeps the checkpoints, and --resume finishes the job', async () => {
+    const dir = await tempDir()
+    await writeSimulatedDataset(path.join(dir, 'data'), { participants: 2, songs: 3, songSeconds: 12, windowSeconds: 0.5, channels: 8 })
+    const model = path.join(dir, 'model')
+    const args = ['train', '--dataset', path.join(dir, 'data'), '--preset', 'fast', '--out', model, '--dims', '4', '--batch', '16', '--epochs', '4', '--threads', '1']
+    const child = startCli(args)
+    let stderr = ''
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk
+        if (/epoch 2\/4/.test(stderr)) resolve()
+      }),
+    )
+    child.kill('SIGINT')
+    expect(await exited).toBe(1)
+    // Between two steps of epoch 2 or later (progress events are throttled, and the run is quick).
+    expect(stderr).toMatch(/training cancelled after [1-3] complete epochs?; its checkpoints stay in .*model\.training, and the same job again with Resume \(--resume in the CLI\) continues from them/)
+    expect(existsSync(path.join(`${model}.training`, 'fold-0-run-0', 'checkpoint.json'))).toBe(true)
+    expect(existsSync(model)).toBe(false)
+
+    const again = await runCli([...args, '--json'])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/holds a stopped job .*--resume/)
+    const resumed = await runCli([...args, '--resume', '--json'])
+    expect(resumed.code, resumed.stderr).toBe(0)
+    const result = JSON.parse(resumed.stdout) as TrainingResult
+    expect(result.fits.map((fit) => fit.history.map((epoch) => epoch.epoch))).toEqual([
+      [1, 2, 3, 4],
+      [1, 2, 3, 4],
+    ])
+    expect(existsSync(`${model}.training`)).toBe(false)
   }, 120_000)
 })
