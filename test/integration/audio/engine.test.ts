@@ -46,6 +46,8 @@ describe.runIf(pulseAvailable)('audio engine through ALSA into a PulseAudio null
       onsets.push(playback.onset)
     }
     const markers = await Promise.all(onsets)
+    // Half a second more of the device's clock after the last onset, to measure its rate around them.
+    await new Promise((resolve) => setTimeout(resolve, 500))
     const stats = await engine.close()
     const recorded = detectOnsets(await recording.stop(), 2)
 
@@ -56,9 +58,12 @@ describe.runIf(pulseAvailable)('audio engine through ALSA into a PulseAudio null
     expect(recorded.map((onset) => onset - recorded[0]!)).toEqual(frames.map((frame) => frame - frames[0]!))
     // Marker timestamps keep those distances within 0.25 ms, at the rate the device really ran
     // (the null sink's clock, which can run hundreds of ppm off the system clock under load):
-    // the slope of a line through all its steady status estimates.
-    const steady = estimates.slice(lastStall(estimates))
-    const secondsPerFrame = lineThrough(steady).slope
+    // the slope of a line through the status estimates from 0.3 s before the first marker to 0.3 s
+    // after the last (a loaded machine makes the null sink's rate wander over longer spans).
+    const steady = steadyAround(estimates, markers[0]!.time, markers.at(-1)!.time)
+    const around = steady.filter((point) => point.time >= markers[0]!.time - 0.3 && point.time <= markers.at(-1)!.time + 0.3)
+    expect(around.at(-1)!.time - around[0]!.time, 'seconds of steady estimates around the markers').toBeGreaterThan(0.6)
+    const secondsPerFrame = lineThrough(around).slope
     for (const marker of markers) {
       const expected = (marker.frame - frames[0]!) * secondsPerFrame
       expect(Math.abs(marker.time - markers[0]!.time - expected), `device rate ${1 / secondsPerFrame} Hz`).toBeLessThan(0.25e-3)
@@ -84,11 +89,19 @@ describe.runIf(pulseAvailable)('audio engine through ALSA into a PulseAudio null
   })
 })
 
-/** Index after the last estimate whose frame did not advance (PulseAudio's start-up stall). */
-function lastStall(points: { frameAtDac: number }[]): number {
-  let after = 0
-  for (let index = 1; index < points.length; index++) if (points[index]!.frameAtDac <= points[index - 1]!.frameAtDac) after = index
-  return after
+/**
+ * The estimates of the stretch that holds the times from `first` to `last` without a stall (an
+ * estimate whose frame did not advance: PulseAudio's start-up, and now and then under load).
+ */
+function steadyAround<T extends { time: number; frameAtDac: number }>(points: T[], first: number, last: number): T[] {
+  const stretches: T[][] = [[]]
+  points.forEach((point, index) => {
+    if (index > 0 && point.frameAtDac <= points[index - 1]!.frameAtDac) stretches.push([])
+    stretches.at(-1)!.push(point)
+  })
+  const around = stretches.find((stretch) => stretch.length > 1 && stretch[0]!.time <= first && stretch.at(-1)!.time >= last)
+  if (!around) throw new Error(`PulseAudio stalled between the markers (${stretches.length} stretches of estimates)`)
+  return around
 }
 
 function lineThrough(recent: { time: number; frameAtDac: number }[]) {
