@@ -288,7 +288,7 @@ export function modelCard(config: AudioEegModelConfig, summary: AudioEegSummary)
       : '- `fast`: the audio network reads the log-mel spectrogram through three small convolutions; the EEG network is the paper\'s with an eighth of its channels; each ends in a linear dense layer over the steps left.',
     `- Channel widths × ${training.width}; ${training.dims} outputs per network.`,
     `- Objective: ${training.objective} (Deep CCA), ridge ${training.ridge}; ${training.optimizer} at ${training.learningRate}, batch ${training.batchSize}, up to ${training.epochs} epochs${training.patience ? `, early stop after ${training.patience} epochs without a better validation correlation` : ''}; the epoch with the best validation correlation is kept. A regularised linear CCA fitted on the training windows' outputs is the projection.`,
-    `- Cross-validation: ${summary.runs.length / training.runs} folds by ${training.foldsBy} (a ${training.foldsBy === 'subject' ? 'participant' : 'song'} is never in training and validation at once) × ${training.runs} runs; seed of fold f, run r: ${training.seed} + 1000·f + r.${summary.emptyFolds.length ? ` Folds ${summary.emptyFolds.join(', ')} held no windows and were left out.` : ''}`,
+    `- Cross-validation: ${summary.runs.length / training.runs} folds by ${training.foldsBy} (a ${training.foldsBy === 'subject' ? 'participant' : 'song'} is never in training and validation at once) × ${training.runs} runs; seed of fold f, run r (counted from 1, as below): ${training.seed} + 1000·(f − 1) + (r − 1).${summary.emptyFolds.length ? ` Folds ${summary.emptyFolds.join(', ')} held no windows and were left out.` : ''}`,
     `- Backend: ${config.backend}.`,
     '',
     '## Results',
@@ -297,11 +297,11 @@ export function modelCard(config: AudioEegModelConfig, summary: AudioEegSummary)
     '',
     '| fold | run | seed | epochs (best) | training | validation | strongest validation correlations |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...summary.runs.map((result) => `| ${result.fold} | ${result.run} | ${result.seed} | ${result.epochs} (${result.bestEpoch})${result.stoppedEarly ? ' early stop' : ''} | ${fixed(result.training.totalCorrelation)} | ${fixed(result.validation.totalCorrelation)} | ${result.validation.correlations.slice(0, 3).map((value) => fixed(value)).join(', ')} |`),
+    ...summary.runs.map((result) => `| ${result.fold + 1} | ${result.run + 1} | ${result.seed} | ${result.epochs} (${result.bestEpoch})${result.stoppedEarly ? ' early stop' : ''} | ${fixed(result.training.totalCorrelation)} | ${fixed(result.validation.totalCorrelation)} | ${result.validation.correlations.slice(0, 3).map((value) => fixed(value)).join(', ')} |`),
     '',
     '## Which weights these are',
     '',
-    `The networks and projection of fold ${config.exported.fold}, run ${config.exported.run} (seed ${config.exported.seed}): ${config.exported.reason}, ${fixed(config.exported.validationCorrelation)}. Its validation fold also chose its epoch, so this figure is optimistic; the mean ± sd above is the estimate to quote. Every run's metrics are in metrics.json.`,
+    `The networks and projection of fold ${config.exported.fold + 1}, run ${config.exported.run + 1} (seed ${config.exported.seed}): ${config.exported.reason}, ${fixed(config.exported.validationCorrelation)}. Its validation fold also chose its epoch, so this figure is optimistic; the mean ± sd above is the estimate to quote. Every run's metrics are in metrics.json.`,
     '',
   ]
   return lines.join('\n')

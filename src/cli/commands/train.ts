@@ -28,7 +28,7 @@ export const trainCommand = defineCommand({
     optimizer: { type: 'string', value: 'NAME', description: `${optimizerNames.join(' or ')} (default adam)` },
     objective: { type: 'string', value: 'NAME', description: `${dccaObjectives.join(', ')} (default ${defaults('objective')})` },
     reg: { type: 'string', value: 'R', description: `ridge on each covariance (default ${defaults('ridge')})` },
-    seed: { type: 'string', value: 'S', description: 'base seed; fold f, run r uses S + 1000·f + r (default 1)' },
+    seed: { type: 'string', value: 'S', description: 'base seed; fold f, run r (counted from 1) uses S + 1000·(f − 1) + (r − 1) (default 1)' },
     resume: { type: 'boolean', description: 'continue the stopped job for --out where its checkpoints left it' },
     backend: { type: 'string', value: 'NAME', description: 'tensorflow, wasm, cpu or auto (default: $ENTRAIN_TF_BACKEND, else auto)' },
     threads: { type: 'string', value: 'N', description: 'threads for wasm and its native BLAS' },

@@ -51,7 +51,7 @@ describe('entrain train → model folder → entrain embed', () => {
     expect(config.exported).toMatchObject({ fold: exportedFold, validationCorrelation: best, reason: expect.stringContaining('best validation total correlation of the 2 runs') })
     const card = await readFile(path.join(model, 'MODEL_CARD.md'), 'utf8')
     expect(card).toContain(`**${summary.validation!.mean.toFixed(3)} ± ${summary.validation!.sd.toFixed(3)}**`)
-    expect(card).toContain(`The networks and projection of fold ${exportedFold}, run 0`)
+    expect(card).toContain(`The networks and projection of ${summary.exported} (seed`)
     expect(existsSync(`${model}.training`)).toBe(false)
     for (const file of ['audio/model.json', 'audio/weights.bin', 'projection/audio-weights.npy', 'eeg/model.json', 'metrics.json']) expect(existsSync(path.join(model, file)), file).toBe(true)
 
