@@ -1,24 +1,24 @@
-import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { EntrainError } from '../../shared/errors'
-import { readXdf } from '../../shared/xdf/reader'
+import { XdfFile } from '../../main/xdf/xdf-file'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
+import { ProgressBar } from '../progress'
 
 export const xdfInfoCommand = defineCommand({
   name: 'xdf-info',
-  summary: 'Describe an XDF file: its streams, channel counts, rates, sample counts and time span.',
+  summary: 'Describe an XDF file: its streams, channel counts, rates, sample counts and time span (in the recording computer\'s clock). Reads headers, footers and clock offsets only, so a file of any size is described quickly.',
   positionals: 'FILE',
   options: {},
   async run({ options, positionals, io }) {
     const [file, ...extra] = positionals
     if (!file || extra.length) throw new UsageError('name exactly one XDF file')
-    const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
-      throw new EntrainError(error.code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', `cannot read ${file}: ${error.message}`)
-    })
-    const xdf = readXdf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    // The file is scanned a piece at a time (headers, footers, offsets; sample data skipped), so a recording of any size is described quickly in little memory.
+    const progress = new ProgressBar(io.stderr, 'reading')
+    const xdf = await XdfFile.open(file, (fraction) => progress.update(fraction, path.basename(file)))
+    await xdf.close()
+    progress.done(path.basename(file))
     const streams = xdf.streams.map((stream) => {
-      const first = stream.timestamps[0] ?? null
-      const last = stream.timestamps[stream.sampleCount - 1] ?? null
+      const first = Number.isNaN(stream.firstTimestamp) ? null : stream.firstTimestamp
+      const last = Number.isNaN(stream.lastTimestamp) ? null : stream.lastTimestamp
       return {
         id: stream.id,
         name: stream.description.name,
