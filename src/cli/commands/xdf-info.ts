@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { XdfFile } from '../../main/xdf/xdf-file'
+import { streamSummary, XdfFile } from '../../main/xdf/xdf-file'
 import { defineCommand, exitCodes, output, UsageError } from '../command'
 import { ProgressBar } from '../progress'
 
@@ -17,22 +17,9 @@ export const xdfInfoCommand = defineCommand({
     await xdf.close()
     progress.done(path.basename(file))
     const streams = xdf.streams.map((stream) => {
-      const first = Number.isNaN(stream.firstTimestamp) ? null : stream.firstTimestamp
-      const last = Number.isNaN(stream.lastTimestamp) ? null : stream.lastTimestamp
-      return {
-        id: stream.id,
-        name: stream.description.name,
-        type: stream.description.type,
-        channelCount: stream.description.channelCount,
-        channelFormat: stream.description.channelFormat,
-        nominalSrate: stream.description.nominalSrate,
-        effectiveSrate: stream.effectiveSrate,
-        sampleCount: stream.sampleCount,
-        firstTimestamp: first,
-        lastTimestamp: last,
-        durationSeconds: first !== null && last !== null ? last - first : 0,
-        clockOffsets: stream.clockOffsets.length,
-      }
+      const summary = streamSummary(stream)
+      const { firstTimestamp: first, lastTimestamp: last } = summary
+      return { ...summary, durationSeconds: first !== null && last !== null ? last - first : 0, clockOffsets: stream.clockOffsets.length }
     })
     const human = [
       `${path.basename(file)}: ${streams.length} stream${streams.length === 1 ? '' : 's'}`,

@@ -24,7 +24,7 @@ import { numbers, prepareRecording, readMarkers } from '../export/recording'
 import { readSessionRecord, sessionFiles } from '../session/files'
 import { studyFileName } from '../store/study-folder'
 import { readStudyFile } from '../study/load'
-import { XdfFile, type XdfFileStream } from '../xdf/xdf-file'
+import { streamSummary, XdfFile, type XdfFileStream } from '../xdf/xdf-file'
 
 /** Columns of a window with at most this many samples each are computed from every sample. */
 const exactSamplesPerColumn = 64
@@ -74,19 +74,7 @@ export class RecordingsService {
 
   async open(file: string): Promise<RecordingOverview> {
     const xdf = await this.file(file)
-    const streams = xdf.streams.map((stream) => ({
-      id: stream.id,
-      name: stream.description.name,
-      type: stream.description.type,
-      channelCount: stream.description.channelCount,
-      channelFormat: stream.description.channelFormat,
-      nominalSrate: stream.description.nominalSrate,
-      effectiveSrate: stream.effectiveSrate,
-      sampleCount: stream.sampleCount,
-      firstTimestamp: Number.isFinite(stream.firstTimestamp) ? stream.firstTimestamp : null,
-      lastTimestamp: Number.isFinite(stream.lastTimestamp) ? stream.lastTimestamp : null,
-      channels: exportChannels(stream.description).map(({ label, unit }) => ({ label, unit })),
-    }))
+    const streams = xdf.streams.map((stream) => ({ ...streamSummary(stream), channels: exportChannels(stream.description).map(({ label, unit }) => ({ label, unit })) }))
     const firsts = streams.flatMap((stream) => (stream.firstTimestamp === null ? [] : [stream.firstTimestamp]))
     const lasts = streams.flatMap((stream) => (stream.lastTimestamp === null ? [] : [stream.lastTimestamp]))
     return {

@@ -82,6 +82,22 @@ export interface XdfFileStream {
   effectiveSrate: number
 }
 
+/** A stream as people and the UI list it: its description's key facts and its extent; timestamps null without samples. */
+export function streamSummary(stream: XdfFileStream) {
+  return {
+    id: stream.id,
+    name: stream.description.name,
+    type: stream.description.type,
+    channelCount: stream.description.channelCount,
+    channelFormat: stream.description.channelFormat,
+    nominalSrate: stream.description.nominalSrate,
+    effectiveSrate: stream.effectiveSrate,
+    sampleCount: stream.sampleCount,
+    firstTimestamp: Number.isFinite(stream.firstTimestamp) ? stream.firstTimestamp : null,
+    lastTimestamp: Number.isFinite(stream.lastTimestamp) ? stream.lastTimestamp : null,
+  }
+}
+
 /** Samples of one stream, sample-major, with their timestamps in the recording computer's clock. */
 export interface SampleBlock {
   /** Index of the first sample in the stream. */
