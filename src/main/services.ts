@@ -68,8 +68,9 @@ export async function createServices(host: Host): Promise<Services> {
   const sessions = new SessionService({ acquisition, audio, clock: localClock }, events)
   const serial = new SerialBoards(events)
   const recordings = new RecordingsService(events)
+  // Training and retrieval evaluations each have a trainer process (started on first use), so one can run beside the other.
   const training = new TrainingService(new TrainerHost(host.launchTrainer ?? forkTrainer), events)
-  const retrieval = new RetrievalService(events)
+  const retrieval = new RetrievalService(new TrainerHost(host.launchTrainer ?? forkTrainer), events)
 
   const dispatch = createDispatch(
     {
@@ -168,6 +169,7 @@ export async function createServices(host: Host): Promise<Services> {
       'models.show': async ({ path }) => showModel(path),
       'models.delete': async ({ path }) => deleteModel(path),
       'retrieval.evaluate': async ({ id, folder, ...options }) => retrieval.evaluate(id, folder, options),
+      'retrieval.cancel': async ({ id }) => retrieval.cancel(id),
       'retrieval.export': async ({ id, format, out }) => retrieval.export(id, format, out),
     },
     log,
@@ -186,6 +188,7 @@ export async function createServices(host: Host): Promise<Services> {
     retrieval,
     close: async () => {
       await training.close()
+      await retrieval.close()
       await recordings.close()
       await sessions.close()
       await audio.close()

@@ -511,7 +511,8 @@ const retrievalRequests = {
   /**
    * Audio–lyrics retrieval on a folder (audio files, lyrics .txt of the same names, optional
    * labels.csv): the audio descriptors and any embeddings given, each with each model, k-fold.
-   * Progress comes as `retrieval.progress` events with this `id`.
+   * It runs in a trainer process, one evaluation at a time (CONFLICT while one runs). Progress comes
+   * as `retrieval.progress` events with this `id`; `retrieval.cancel` with it stops it (CANCELLED).
    */
   'retrieval.evaluate': request<RetrievalComparison>()(
     z
@@ -543,6 +544,8 @@ const retrievalRequests = {
       })
       .strict(),
   ),
+  /** Stops the evaluation of this `id` between two files, epochs or folds; `cancelled` is false when it is not running. */
+  'retrieval.cancel': request<{ cancelled: boolean }>()(z.object({ id: exportId }).strict()),
   /** Writes an evaluation's comparison table to a new file. */
   'retrieval.export': request<{ written: string }>()(z.object({ id: exportId, format: z.enum(['csv', 'markdown']), out: filePath }).strict()),
 }

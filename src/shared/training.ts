@@ -99,7 +99,7 @@ export interface TrainingProgress extends DccaProgress {
   fit: string
 }
 
-/** Work a job does before training, with how far it got. */
+/** Work of a job that is not a training step (building a dataset before training, a retrieval evaluation), with how far it got. */
 export interface TrainingStage {
   name: string
   fraction: number

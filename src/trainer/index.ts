@@ -1,8 +1,8 @@
 /**
  * The trainer process: an Electron utilityProcess in the app, a Node child process from the CLI,
- * the tests and the browser test host, so that training never stalls acquisition or the UI. It
- * speaks the messages of ./protocol over whichever channel its host gives it and runs one job at a
- * time; a cancelled or failed job leaves it ready for the next.
+ * the tests and the browser test host, so that training and retrieval evaluations never stall
+ * acquisition or the UI. It speaks the messages of ./protocol over whichever channel its host gives
+ * it and runs one job at a time; a cancelled or failed job leaves it ready for the next.
  */
 import { EntrainError, toErrorInfo } from '../shared/errors'
 import type { TrainerReply, TrainerRequest } from './protocol'
@@ -52,8 +52,8 @@ if (!channel) {
     running = { id, controller }
     try {
       // tfjs loads with the first job, so the handshake stays quick.
-      const { runTrainingJob } = await import('./jobs')
-      const result = await runTrainingJob(job, {
+      const { runJob } = await import('./jobs')
+      const result = await runJob(job, {
         signal: controller.signal,
         onBackend: (choice) => channel.send({ type: 'backend', id, description: choice.description, skipped: choice.skipped }),
         onStage: (stage) => channel.send({ type: 'stage', id, stage }),

@@ -1,7 +1,8 @@
 /**
- * Runs a training job of any kind in the trainer process: the job's own function does the work;
- * this turns its summary into the TrainingResult every host shows, and names the fits its progress
- * belongs to. A new kind of job is one case here.
+ * Runs a job of any kind in the trainer process: the job's own function does the work; for a
+ * training job this turns its summary into the TrainingResult every host shows and names the fits
+ * its progress belongs to; a retrieval evaluation reports as stages and yields its comparison.
+ * A new kind of job is one case here.
  *
  * Building a dataset from sessions happens here too, before training, rather than in main: it
  * reads whole recording parts, filters hours of EEG and resamples every song, seconds to minutes of
@@ -12,11 +13,13 @@ import { buildDataset, datasetDefaults } from '../main/dataset/build'
 import { paperChain } from '../shared/dataset/eeg-chain'
 import { paperWindows } from '../shared/dataset/windows'
 import { EntrainError } from '../shared/errors'
-import { fitName, type FitResult, type TrainingJob, type TrainingProgress, type TrainingResult, type TrainingStage } from '../shared/training'
+import { fitName, type FitResult, type TrainingProgress, type TrainingStage } from '../shared/training'
 import { trainAudioEegFolder } from './audio-eeg-jobs'
 import type { BackendChoice } from './backend'
 import { TrainingCancelled, type EpochRecord } from './dcca'
 import { fitDccaFolder } from './dcca-jobs'
+import type { TrainerJob, TrainerResult } from './protocol'
+import { evaluateRetrieval } from './retrieval-jobs'
 
 export interface JobHooks {
   onBackend(choice: BackendChoice): void
@@ -27,7 +30,7 @@ export interface JobHooks {
 
 const points = (history: EpochRecord[]) => history.map(({ epoch, loss, validationCorrelation }) => ({ epoch, loss, validationCorrelation }))
 
-export async function runTrainingJob(job: TrainingJob, hooks: JobHooks): Promise<TrainingResult> {
+export async function runJob(job: TrainerJob, hooks: JobHooks): Promise<TrainerResult> {
   const onProgress = (progress: Omit<TrainingProgress, 'fit'>) => hooks.onProgress({ ...progress, fit: fitName(progress) })
   try {
     switch (job.kind) {
@@ -72,6 +75,10 @@ export async function runTrainingJob(job: TrainingJob, hooks: JobHooks): Promise
           exported: name(exported.fold, exported.run),
           validation: summary.validation,
         }
+      }
+      case 'retrieval': {
+        const { kind: _kind, folder, ...evaluation } = job
+        return await evaluateRetrieval(folder, { ...evaluation, signal: hooks.signal, onProgress: (fraction, detail) => hooks.onStage({ name: 'retrieval evaluation', fraction, detail }) })
       }
     }
   } catch (error) {

@@ -1,8 +1,9 @@
 /**
  * The retrieval evaluation's deep variant: per fold, the paper's two-branch network trained with the
  * CCA loss through the one DCCA training loop (src/trainer/dcca.ts), then the linear CCA that loop
- * fits on the training outputs, of which the leading components are the shared space. And the job
- * from files to a result that the CLI runs in-process and the trainer process runs for the app.
+ * fits on the training outputs, of which the leading components are the shared space. And the
+ * cross-validation of paired feature matrices with either model, which `entrain retrieval` runs on
+ * its matrices and the folder evaluation (./retrieval-jobs.ts) on each feature set.
  */
 import * as tfl from '@tensorflow/tfjs-layers'
 import { project } from '../shared/cca'
@@ -20,7 +21,7 @@ import {
   type RetrievalOptions,
   type RetrievalResult,
 } from '../shared/retrieval/protocol'
-import { encode, trainDcca, viewRows, type EncoderBuilder, type TrainingHooks } from './dcca'
+import { encode, trainDcca, TrainingCancelled, viewRows, type EncoderBuilder, type TrainingHooks } from './dcca'
 
 /** BatchNorm on the input, then per hidden width: dense, tanh, BatchNorm; a linear layer of `outputs` last. */
 export function retrievalEncoder(inputSize: number, hidden: number[], outputs: number): EncoderBuilder {
@@ -74,7 +75,10 @@ export function deepProjector(options: RetrievalOptions, settings: DeepRetrieval
         validationRows: new Int32Array(0),
       },
       trainingHooks,
-    )
+    ).catch((error: unknown) => {
+      if (error instanceof TrainingCancelled) throw new EntrainError('CANCELLED', `retrieval evaluation cancelled in fold ${fold + 1} of ${options.folds}, after ${error.epochsDone} of its network's ${settings.epochs} epochs`)
+      throw error
+    })
     try {
       const [audioOut, textOut] = await Promise.all([
         encode(trained.encoders[0], viewRows(asView('audio', scaleAudio(test.audio)))),

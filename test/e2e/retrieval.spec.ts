@@ -9,14 +9,18 @@ const screenshots = path.join(__dirname, '..', '..', 'test-results', 'screenshot
 test.describe('Retrieval panel (Models view)', () => {
   let root = ''
   let folder = ''
+  /** Enough songs for the deep model's 64 outputs (66 training pairs a fold). */
+  let many = ''
   test.beforeAll(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'entrain-e2e-retrieval-'))
     folder = path.join(root, 'songs')
     await writeRetrievalDemoFolder(folder, { songs: 24, seconds: 4 })
+    many = path.join(root, 'many')
+    await writeRetrievalDemoFolder(many, { songs: 100, seconds: 2 })
   })
   test.afterAll(async () => rm(root, { recursive: true, force: true }))
 
-  test('evaluates a folder, shows the comparison and rank histograms, exports CSV and Markdown', async ({ page }) => {
+  test('cancels a deep evaluation with Esc, evaluates a folder, shows the comparison and rank histograms, exports CSV and Markdown', async ({ page }) => {
     test.setTimeout(90_000)
     const problems: string[] = []
     page.on('pageerror', (error) => problems.push(error.message))
@@ -28,8 +32,21 @@ test.describe('Retrieval panel (Models view)', () => {
     await page.getByTestId('retrieval-folder').press('Enter')
     await expect(page.getByRole('alert')).toContainText('no such folder')
 
-    await page.getByTestId('retrieval-folder').fill(folder)
+    // A long deep evaluation, cancelled with Esc once its network trains (in the trainer process).
+    await page.getByTestId('retrieval-folder').fill(many)
     await page.getByLabel('Folds').fill('3')
+    await page.getByTestId('retrieval-linear').uncheck()
+    await page.getByTestId('retrieval-deep').check()
+    await page.getByLabel('Epochs of the deep model').fill('10000')
+    await page.getByTestId('retrieval-evaluate').click()
+    await expect(page.getByTestId('retrieval-progress')).toContainText(/fold 1\/3, epoch \d+\/10000/, { timeout: 30_000 })
+    await page.keyboard.press('Escape')
+    await expect(page.getByRole('alert')).toContainText(/retrieval evaluation cancelled in fold 1 of 3, after \d+ of its network's 10000 epochs/)
+    await expect(page.getByTestId('retrieval-progress')).toHaveCount(0)
+
+    await page.getByTestId('retrieval-deep').uncheck()
+    await page.getByTestId('retrieval-linear').check()
+    await page.getByTestId('retrieval-folder').fill(folder)
     await page.getByTestId('retrieval-evaluate').click()
     await expect(page.getByTestId('retrieval-summary')).toContainText('24 pairs in 3 classes', { timeout: 60_000 })
     const table = page.getByTestId('retrieval-table-audioToText')

@@ -3,7 +3,6 @@ import { buildDataset, datasetDefaults } from '../../main/dataset/build'
 import { localClock } from '../../main/lsl/bindings'
 import { defaultDataDir, demoStudyDir } from '../../main/paths'
 import { writeRetrievalDemoFolder } from '../../main/retrieval/demo-folder'
-import { evaluateRetrieval } from '../../main/retrieval/service'
 import { createServices } from '../../main/services'
 import { SessionRunner } from '../../main/session/runner'
 import { prepareEmptyFolder } from '../../main/store/empty-folder'
@@ -11,8 +10,9 @@ import { TrainerHost } from '../../main/training/host'
 import { parseAudioEegTraining } from '../../shared/audio-eeg'
 import { paperChain } from '../../shared/dataset/eeg-chain'
 import { EntrainError } from '../../shared/errors'
-import { comparisonMarkdown } from '../../shared/retrieval/report'
-import { embedAudioFiles } from '../../trainer/audio-eeg-jobs'
+import { comparisonMarkdown, type RetrievalComparison } from '../../shared/retrieval/report'
+import type { TrainingResult } from '../../shared/training'
+import { embedAudioFiles, type EmbedSummary } from '../../trainer/audio-eeg-jobs'
 import { defineCommand, exitCodes, output, type Io } from '../command'
 import { clock, ProgressBar } from '../progress'
 
@@ -94,36 +94,38 @@ export const demoCommand = defineCommand({
       }),
     )
 
-    const training = await step(io, '3/5 training', async (progress) => {
-      const host = new TrainerHost()
-      void io.interrupted().then(() => host.cancel())
-      try {
-        return await host.run(
+    // Training and the retrieval evaluation run in the trainer process, as in the app.
+    const host = new TrainerHost()
+    void io.interrupted().then(() => host.cancel())
+    let training: TrainingResult, embeddings: EmbedSummary, comparison: RetrievalComparison
+    try {
+      training = await step(io, '3/5 training', (progress) =>
+        host.run(
           { kind: 'audio-eeg', dataset: folders.dataset, out: folders.model, training: parseAudioEegTraining('fast', demoTraining), resume: false, backend: {} },
           {
             onBackend: (choice) => io.stderr.write(`backend: ${choice.description}\n`),
             onProgress: (event) => progress.update(event.job!.done, `${event.fit}, epoch ${event.epoch}/${event.epochs}`),
           },
-        )
-      } finally {
-        await host.shutdown()
-      }
-    })
+        ),
+      )
 
-    const embeddings = await step(io, '4/5 embeddings', (progress) =>
-      embedAudioFiles({
-        model: folders.model,
-        inputs: [path.join(demoStudyDir, 'stimuli')],
-        out: path.join(out, 'embeddings.npy'),
-        perWindow: false,
-        onProgress: (done, total, file) => progress.update(done / total, path.basename(file)),
-      }),
-    )
+      embeddings = await step(io, '4/5 embeddings', (progress) =>
+        embedAudioFiles({
+          model: folders.model,
+          inputs: [path.join(demoStudyDir, 'stimuli')],
+          out: path.join(out, 'embeddings.npy'),
+          perWindow: false,
+          onProgress: (done, total, file) => progress.update(done / total, path.basename(file)),
+        }),
+      )
 
-    const comparison = await step(io, '5/5 retrieval', async (progress) => {
-      await writeRetrievalDemoFolder(folders.retrieval)
-      return evaluateRetrieval(folders.retrieval, { models: ['linear'], modelFolders: [folders.model], onProgress: (fraction, detail) => progress.update(fraction, detail) })
-    })
+      comparison = await step(io, '5/5 retrieval', async (progress) => {
+        await writeRetrievalDemoFolder(folders.retrieval)
+        return host.run({ kind: 'retrieval', folder: folders.retrieval, models: ['linear'], modelFolders: [folders.model] }, { onStage: (stage) => progress.update(stage.fraction, stage.detail) })
+      })
+    } finally {
+      await host.shutdown()
+    }
 
     const summary = {
       out,

@@ -1,173 +1,47 @@
 /**
- * The retrieval evaluation of a folder (audio files + lyrics `.txt` + optional labels.csv): the
- * lyrics become TF-IDF + SVD vectors, the audio the hand-crafted descriptors and any audio
- * embeddings given (NPY files, e.g. from `entrain embed`), and each feature set is evaluated with
- * each model. `evaluateRetrieval` is plain Node for every host (the app, the CLI, `entrain demo`);
- * `RetrievalService` adds progress events and exports for the app.
+ * The app's retrieval evaluations: each runs as a job of a trainer process of its own
+ * (src/trainer/retrieval-jobs.ts through TrainerHost), so that decoding songs, computing
+ * descriptors, embedding with models and training the deep variant never stall main's event loop
+ * (acquisition, recording, the UI), and an evaluation can run beside a training job. Progress comes
+ * as `retrieval.progress` events; the latest results are kept for export.
  */
 import { promises as fs } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import type { ViewData } from '../../shared/dcca-training'
 import { EntrainError } from '../../shared/errors'
-import type { Matrix } from '../../shared/linalg'
-import { parseNpy } from '../../shared/npy'
-import { labelsFileName, pairFolderFiles, parseLabels, parseNumericCsv, type FolderLabels } from '../../shared/retrieval/folder'
-import { parseDeepRetrieval, retrievalDefaults, type DeepRetrievalSettings, type RetrievalModel, type RetrievalOptions } from '../../shared/retrieval/protocol'
-import { comparisonCsv, comparisonMarkdown, type ComparisonEntry, type RetrievalComparison } from '../../shared/retrieval/report'
+import { comparisonCsv, comparisonMarkdown, type RetrievalComparison } from '../../shared/retrieval/report'
+import type { RetrievalEvaluation } from '../../trainer/retrieval-jobs'
 import type { EventHub } from '../events'
-import { audioDescriptorMatrix, readRowIndex, textFeatureMatrix } from './features'
+import type { TrainerHost } from '../training/host'
 
-export interface EvaluateOptions extends Partial<RetrievalOptions> {
-  /** Default: linear only. */
-  models?: RetrievalModel[]
-  deep?: Partial<DeepRetrievalSettings>
-  /** Dimensions of the lyrics' SVD (default 64, fewer for small folders). */
-  textDims?: number
-  /** Audio embeddings to compare with the descriptors (NPY or CSV): rows named by a row index, else in the pairs' (name) order. */
-  embeddings?: { name: string; file: string }[]
-  /** Audio↔EEG model folders (`entrain train`) whose embeddings of the folder's audio are compared too. */
-  modelFolders?: string[]
-  onProgress?: (fraction: number, detail: string) => void
-  signal?: AbortSignal
-}
-
-const view = (name: string, m: Matrix): ViewData => ({ name, rows: m.rows, cols: m.cols, data: m.data })
-
-/**
- * An embedding (NPY or CSV, e.g. from `entrain embed`) as rows in the pairs' order: matched by name
- * through its row index (`X.rows.csv` beside an NPY; the `file` column of a CSV), else taken in order.
- */
-async function readEmbedding(file: string, names: string[]): Promise<ViewData> {
-  const label = path.basename(file)
-  let array: { rows: number; cols: number; data: Float32Array | Float64Array; names: string[] | null }
-  try {
-    const bytes = await fs.readFile(file)
-    if (file.toLowerCase().endsWith('.csv')) array = parseNumericCsv(bytes.toString('utf8'), label)
-    else {
-      const npy = parseNpy(bytes, label)
-      if (npy.shape.length !== 2) throw new RangeError(`${label} has shape (${npy.shape.join(', ')}); an embedding must be 2-D, songs × dimensions`)
-      array = { rows: npy.shape[0]!, cols: npy.shape[1]!, data: npy.data, names: await readRowIndex(file) }
-    }
-  } catch (error) {
-    if (error instanceof EntrainError) throw error
-    throw new EntrainError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'INVALID_INPUT', `cannot read the embedding ${file}: ${(error as Error).message}`)
-  }
-  const { cols } = array
-  if (array.names) {
-    const index = new Map(array.names.map((name, row) => [name, row]))
-    const missing = names.filter((name) => !index.has(name))
-    if (missing.length) throw new EntrainError('INVALID_INPUT', `${label} has no row for ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} (its rows name ${array.names.length} songs)`)
-    const data = new Float64Array(names.length * cols)
-    names.forEach((name, row) => data.set(array.data.subarray(index.get(name)! * cols, (index.get(name)! + 1) * cols), row * cols))
-    return { name: label, rows: names.length, cols, data }
-  }
-  if (array.rows !== names.length) throw new EntrainError('INVALID_INPUT', `${label} has ${array.rows} rows for ${names.length} pairs, and no row index says which row is which song`)
-  return { name: label, rows: names.length, cols, data: array.data }
-}
-
-/** Evaluates every audio feature set with every model on the folder's pairs. */
-export async function evaluateRetrieval(folder: string, options: EvaluateOptions = {}): Promise<RetrievalComparison> {
-  const root = path.resolve(folder)
-  const settings: RetrievalOptions = { ...retrievalDefaults, ...Object.fromEntries(Object.entries({ folds: options.folds, seed: options.seed, dims: options.dims, ridge: options.ridge }).filter(([, value]) => value !== undefined)) }
-  const models = options.models?.length ? options.models : (['linear'] as RetrievalModel[])
-  let deep: DeepRetrievalSettings | undefined
-  try {
-    deep = models.includes('deep') ? parseDeepRetrieval(options.deep ?? {}) : undefined
-  } catch (error) {
-    throw new EntrainError('INVALID_INPUT', (error as Error).message)
-  }
-  const report = options.onProgress ?? (() => {})
-  let names: string[]
-  try {
-    names = await fs.readdir(root)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new EntrainError(code === 'ENOENT' ? 'NOT_FOUND' : code === 'ENOTDIR' ? 'NOT_A_DIRECTORY' : 'IO_ERROR', `cannot read the folder ${root}: ${code === 'ENOENT' ? 'no such folder' : (error as Error).message}`)
-  }
-  let paired
-  try {
-    paired = pairFolderFiles(names)
-  } catch (error) {
-    throw new EntrainError('INVALID_INPUT', (error as Error).message)
-  }
-  const { pairs, unpaired } = paired
-  if (pairs.length < 2 * settings.folds) {
-    throw new EntrainError('INVALID_INPUT', `${root} holds ${pairs.length} audio/lyrics pairs (same name, e.g. song01.mp3 and song01.txt); ${settings.folds} folds need at least ${2 * settings.folds}`)
-  }
-  const pairNames = pairs.map((pair) => pair.name)
-  let labels: FolderLabels | null = null
-  const labelsText = await fs.readFile(path.join(root, labelsFileName), 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null
-    throw new EntrainError('IO_ERROR', `cannot read ${path.join(root, labelsFileName)}: ${error.message}`)
-  })
-  if (labelsText !== null) {
-    try {
-      labels = parseLabels(labelsText, pairNames)
-    } catch (error) {
-      throw new EntrainError('INVALID_INPUT', `${path.join(root, labelsFileName)}: ${(error as Error).message}`)
-    }
-  }
-
-  const featureShare = 0.3
-  const text = await textFeatureMatrix(
-    pairs.map((pair) => path.join(root, pair.text)),
-    { dims: options.textDims, seed: settings.seed },
-  )
-  const descriptors = await audioDescriptorMatrix(
-    pairs.map((pair) => path.join(root, pair.audio)),
-    (done, total, file) => report((featureShare * done) / total / (options.modelFolders?.length ? 2 : 1), `audio descriptors: ${path.basename(file)} (${done}/${total})`),
-  )
-  const featureSets: { name: string; audio: ViewData }[] = [{ name: 'descriptors', audio: view('descriptors', descriptors) }]
-  for (const embedding of options.embeddings ?? []) featureSets.push({ name: embedding.name, audio: await readEmbedding(embedding.file, pairNames) })
-
-  // tfjs loads only here, where a model needs it.
-  const { runRetrieval } = await import('../../trainer/retrieval')
-  if (deep || options.modelFolders?.length) await (await import('../../trainer/backend')).selectBackend()
-  if (options.modelFolders?.length) {
-    const { embedAudioFiles } = await import('../../trainer/audio-eeg-jobs')
-    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'entrain-embed-'))
-    try {
-      for (const [index, model] of options.modelFolders.entries()) {
-        const out = path.join(scratch, `${index}.npy`)
-        await embedAudioFiles({ model, inputs: pairs.map((pair) => path.join(root, pair.audio)), out, perWindow: false, onProgress: (done, total) => report(featureShare * (0.5 + (0.5 * (index + done / total)) / options.modelFolders!.length), `embedding with ${path.basename(model)} (${done}/${total})`) })
-        featureSets.push({ name: path.basename(path.resolve(model)), audio: await readEmbedding(out, pairNames) })
-      }
-    } finally {
-      await fs.rm(scratch, { recursive: true, force: true })
-    }
-  }
-  const entries: ComparisonEntry[] = []
-  const runs = featureSets.flatMap((features) => models.map((model) => ({ features, model })))
-  for (const [index, { features, model }] of runs.entries()) {
-    const result = await runRetrieval({
-      audio: features.audio,
-      text: view('lyrics', text.features),
-      labels: labels ? { name: labelsFileName, values: labels.values } : undefined,
-      model,
-      options: settings,
-      deep,
-      signal: options.signal,
-      onProgress: (fraction, detail) => report(featureShare + ((1 - featureShare) * (index + fraction)) / runs.length, `${features.name}, ${model}: ${detail}`),
-    })
-    entries.push({ features: features.name, result })
-  }
-  report(1, 'done')
-  return { folder: root, pairs: pairs.length, names: pairNames, classes: labels?.classes ?? null, text: text.description, unpaired, entries, createdAt: new Date().toISOString() }
-}
-
-/** The app's side: evaluations with progress events, the latest results kept for export. */
 export class RetrievalService {
   private readonly results = new Map<string, RetrievalComparison>()
+  /** The id of the evaluation under way. */
+  private running: string | null = null
 
-  constructor(private readonly events: EventHub) {}
+  constructor(
+    private readonly host: TrainerHost,
+    private readonly events: EventHub,
+  ) {}
 
-  async evaluate(id: string, folder: string, options: Omit<EvaluateOptions, 'onProgress' | 'signal'>): Promise<RetrievalComparison> {
-    const comparison = await evaluateRetrieval(folder, { ...options, onProgress: (fraction, detail) => this.events.emit('retrieval.progress', { id, fraction, detail }) })
+  /** One evaluation at a time; rejects with CANCELLED after `cancel(id)`. */
+  async evaluate(id: string, folder: string, evaluation: RetrievalEvaluation): Promise<RetrievalComparison> {
+    if (this.host.busy) throw new EntrainError('CONFLICT', 'a retrieval evaluation is running; cancel it or wait for it to end')
+    this.running = id
+    let comparison: RetrievalComparison
+    try {
+      comparison = await this.host.run({ kind: 'retrieval', folder, ...evaluation }, { onStage: ({ fraction, detail }) => this.events.emit('retrieval.progress', { id, fraction, detail }) })
+    } finally {
+      this.running = null
+    }
     this.results.set(id, comparison)
     // A few comparisons are plenty to export from; older ones go.
     while (this.results.size > 8) this.results.delete(this.results.keys().next().value!)
     return comparison
+  }
+
+  /** Asks the evaluation `id` to stop between two files, epochs or folds; false when it is not running. */
+  cancel(id: string): { cancelled: boolean } {
+    return { cancelled: this.running === id && this.host.cancel() }
   }
 
   /** Writes an evaluation's table as CSV or Markdown to a new file. */
@@ -182,5 +56,10 @@ export class RetrievalService {
       throw new EntrainError(code === 'EEXIST' ? 'CONFLICT' : code === 'ENOENT' ? 'NOT_FOUND' : 'IO_ERROR', code === 'EEXIST' ? `${file} already exists; Entrain never replaces it` : `cannot write ${file}: ${(error as Error).message}`)
     }
     return { written: file }
+  }
+
+  /** Ends its trainer process (an evaluation under way fails with CANCELLED). */
+  close(): Promise<void> {
+    return this.host.shutdown()
   }
 }

@@ -1,15 +1,17 @@
 /**
  * The host side of the trainer process (src/trainer/index.ts): starts it when the first job comes,
- * hands it jobs one at a time, forwards their backend and progress events, cancels them, and notices
- * when the process dies under a job (the job fails with what happened; the next job starts a new
- * process). How the process is started is injected: a forked Node child here (CLI, tests, browser
- * host), an Electron utilityProcess in the app (src/main/trainer-process.ts).
+ * hands it jobs one at a time (training jobs and retrieval evaluations), forwards their backend,
+ * stage and progress events, cancels them, and notices when the process dies under a job (the job
+ * fails with what happened; the next job starts a new process). Each host has its own process: the
+ * app's training and its retrieval evaluations have one each, so they run side by side. How the
+ * process is started is injected: a forked Node child here (CLI, tests, browser host), an Electron
+ * utilityProcess in the app (src/main/trainer-process.ts).
  */
 import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { EntrainError } from '../../shared/errors'
-import type { TrainingJob, TrainingProgress, TrainingResult, TrainingStage } from '../../shared/training'
-import type { TrainerReply, TrainerRequest } from '../../trainer/protocol'
+import type { TrainingProgress, TrainingStage } from '../../shared/training'
+import type { TrainerJob, TrainerReply, TrainerRequest, TrainerResult } from '../../trainer/protocol'
 import { workerFile } from '../paths'
 
 /** A started trainer process, whatever started it. */
@@ -48,7 +50,10 @@ export interface JobListeners {
 
 interface RunningJob extends JobListeners {
   id: string
-  resolve(result: TrainingResult): void
+  /** Its start message went out. A cancel sent before it would reach the trainer before the job, which would then run on. */
+  sent: boolean
+  cancelled: boolean
+  resolve(result: TrainerResult): void
   reject(error: Error): void
 }
 
@@ -71,25 +76,32 @@ export class TrainerHost {
   }
 
   /** Runs a job in the trainer process; rejects with CANCELLED after `cancel()`, and when the process dies. */
-  async run(job: TrainingJob, listeners: JobListeners = {}): Promise<TrainingResult> {
-    if (this.job) throw new EntrainError('CONFLICT', 'a training job is running; cancel it or wait for it to end')
+  async run<J extends TrainerJob>(job: J, listeners: JobListeners = {}): Promise<TrainerResult<J>> {
+    if (this.job) throw new EntrainError('CONFLICT', 'the trainer process is running another job; cancel it or wait for it to end')
     const id = randomUUID()
-    const result = new Promise<TrainingResult>((resolve, reject) => (this.job = { id, ...listeners, resolve, reject }))
+    // The trainer answers a job with its own kind's result (src/trainer/jobs.ts), which the message's type cannot say.
+    const result = new Promise<TrainerResult<J>>((resolve, reject) => (this.job = { id, ...listeners, sent: false, cancelled: false, resolve: resolve as (result: TrainerResult) => void, reject }))
     try {
       const trainer = this.started()
       await trainer.ready
       // A process that died during the handshake has failed the job already.
-      if ((this.job as RunningJob | null)?.id === id) trainer.handle.send({ type: 'start', id, job })
+      const running = this.job as RunningJob | null
+      if (running?.id === id) {
+        trainer.handle.send({ type: 'start', id, job })
+        running.sent = true
+        if (running.cancelled) trainer.handle.send({ type: 'cancel', id })
+      }
     } catch (error) {
       this.settle(id, (running) => running.reject(error as Error))
     }
     return result
   }
 
-  /** Asks the running job to stop between two steps; false when none runs. */
+  /** Asks the running job to stop between two steps (a job still starting, as soon as it starts); false when none runs. */
   cancel(): boolean {
-    if (!this.job || !this.process) return false
-    this.process.handle.send({ type: 'cancel', id: this.job.id })
+    if (!this.job) return false
+    this.job.cancelled = true
+    if (this.job.sent) this.process?.handle.send({ type: 'cancel', id: this.job.id })
     return true
   }
 
@@ -98,7 +110,7 @@ export class TrainerHost {
     const trainer = this.process
     if (!trainer) return
     const exited = new Promise<void>((resolve) => trainer.handle.onExit(() => resolve()))
-    if (this.job) this.settle(this.job.id, (running) => running.reject(new EntrainError('CANCELLED', 'training stopped: Entrain is closing; nothing was written')))
+    if (this.job) this.settle(this.job.id, (running) => running.reject(new EntrainError('CANCELLED', 'the job stopped unfinished: Entrain is closing')))
     trainer.handle.send({ type: 'shutdown' })
     const timer = setTimeout(() => trainer.handle.kill(), 5000)
     await exited

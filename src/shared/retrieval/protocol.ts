@@ -199,7 +199,7 @@ export async function crossValidateRetrieval(run: RetrievalRun): Promise<Retriev
   const ranks = { audioToText: [] as number[], textToAudio: [] as number[] }
   const chance = { iMRR: 0, cMRR: labels ? 0 : null } as { iMRR: number; cMRR: number | null }
   for (const [index, fold] of folds.entries()) {
-    if (run.signal?.aborted) throw new Error(`retrieval evaluation cancelled after ${index} of ${folds.length} folds`)
+    if (run.signal?.aborted) throw new EntrainError('CANCELLED', `retrieval evaluation cancelled after ${index} of ${folds.length} folds`)
     const projected = await run.projector({ audio: selectRows(audio, fold.train), text: selectRows(text, fold.train) }, { audio: selectRows(audio, fold.test), text: selectRows(text, fold.test) }, index)
     const testLabels = labels ? Array.from(fold.test, (row) => labels[row]!) : undefined
     const similarity = cosineSimilarities(projected.audio, projected.text)

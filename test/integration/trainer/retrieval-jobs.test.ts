@@ -1,12 +1,11 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { EventHub } from '../../../src/main/events'
 import { writeRetrievalDemoFolder } from '../../../src/main/retrieval/demo-folder'
-import { evaluateRetrieval, RetrievalService } from '../../../src/main/retrieval/service'
 import { parseAudioEegTraining } from '../../../src/shared/audio-eeg'
 import { trainAudioEegFolder } from '../../../src/trainer/audio-eeg-jobs'
 import { selectBackend } from '../../../src/trainer/backend'
+import { evaluateRetrieval } from '../../../src/trainer/retrieval-jobs'
 import { writeSimulatedDataset } from '../../support/audio-eeg-dataset'
 import { useTempDirs } from '../../support/temp-dir'
 
@@ -51,26 +50,6 @@ describe('evaluateRetrieval on a folder', () => {
     expect(embedded.pairs).toBe(30)
     expect(Number.isFinite(embedded.audioToText.iMRR.mean)).toBe(true)
   }, 120_000)
-
-  it('exports the comparison as CSV and Markdown, never over a file', async () => {
-    const events = new EventHub()
-    const seen: number[] = []
-    events.subscribe('retrieval.progress', (event) => seen.push(event.fraction))
-    const service = new RetrievalService(events)
-    await service.evaluate('run-1', folder, { folds: 3, dims: 8, textDims: 16 })
-    expect(seen.at(-1)).toBe(1)
-    const out = await tempDir()
-    const csv = path.join(out, 'table.csv')
-    await service.export('run-1', 'csv', csv)
-    const lines = (await fs.readFile(csv, 'utf8')).trim().split('\n')
-    expect(lines[0]).toMatch(/^features,model,direction,folds,pairs,seed,iMRR_mean,iMRR_sd,cMRR_mean/)
-    expect(lines.slice(1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['descriptors,linear,audioToText', 'descriptors,linear,textToAudio'])
-    const markdown = path.join(out, 'table.md')
-    await service.export('run-1', 'markdown', markdown)
-    expect(await fs.readFile(markdown, 'utf8')).toMatch(/\| descriptors \| linear \| 0\.\d{3} ± 0\.\d{3} \|/)
-    await expect(service.export('run-1', 'csv', csv)).rejects.toThrow(/already exists/)
-    await expect(service.export('run-2', 'csv', path.join(out, 'other.csv'))).rejects.toThrow(/no longer held/)
-  }, 60_000)
 
   it('names what is wrong with a folder', async () => {
     const small = await tempDir()
