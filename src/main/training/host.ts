@@ -57,8 +57,15 @@ interface RunningJob extends JobListeners {
   reject(error: Error): void
 }
 
+interface TrainerHandle {
+  handle: TrainerProcess
+  ready: Promise<void>
+  /** The backend request (as JSON) of the process's first job, which chose its backend for good. */
+  backend: string
+}
+
 export class TrainerHost {
-  private process: { handle: TrainerProcess; ready: Promise<void> } | null = null
+  private process: TrainerHandle | null = null
   private job: RunningJob | null = null
 
   constructor(
@@ -82,7 +89,10 @@ export class TrainerHost {
     // The trainer answers a job with its own kind's result (src/trainer/jobs.ts), which the message's type cannot say.
     const result = new Promise<TrainerResult<J>>((resolve, reject) => (this.job = { id, ...listeners, sent: false, cancelled: false, resolve: resolve as (result: TrainerResult) => void, reject }))
     try {
-      const trainer = this.started()
+      // A process keeps the backend its first job chose (tfjs's choice, wasm's thread pool): a job that asks for another gets a new process.
+      const backend = 'backend' in job ? JSON.stringify(job.backend ?? {}) : null
+      if (this.process && backend !== null && this.process.backend !== backend) await this.stopProcess()
+      const trainer = this.started(backend ?? JSON.stringify({}))
       await trainer.ready
       // A process that died during the handshake has failed the job already.
       const running = this.job as RunningJob | null
@@ -107,31 +117,40 @@ export class TrainerHost {
 
   /** Ends the trainer process (a running job fails with CANCELLED). */
   async shutdown(): Promise<void> {
+    if (!this.process) return
+    if (this.job) this.settle(this.job.id, (running) => running.reject(new EntrainError('CANCELLED', 'the job stopped unfinished: Entrain is closing')))
+    await this.stopProcess()
+  }
+
+  private async stopProcess(): Promise<void> {
     const trainer = this.process
     if (!trainer) return
+    // Let go first: its exit then fails no job (a job may be starting on a new process).
+    this.process = null
     const exited = new Promise<void>((resolve) => trainer.handle.onExit(() => resolve()))
-    if (this.job) this.settle(this.job.id, (running) => running.reject(new EntrainError('CANCELLED', 'the job stopped unfinished: Entrain is closing')))
     trainer.handle.send({ type: 'shutdown' })
     const timer = setTimeout(() => trainer.handle.kill(), 5000)
     await exited
     clearTimeout(timer)
   }
 
-  private started(): { handle: TrainerProcess; ready: Promise<void> } {
+  private started(backend: string): TrainerHandle {
     if (this.process) return this.process
     const handle = this.launch(this.entry)
     let ready!: () => void
     let gone!: (error: Error) => void
-    const trainer = { handle, ready: new Promise<void>((resolve, reject) => ((ready = resolve), (gone = reject))) }
+    const trainer = { handle, backend, ready: new Promise<void>((resolve, reject) => ((ready = resolve), (gone = reject))) }
     this.process = trainer
     handle.onMessage((message) => {
       if (message.type === 'ready') ready()
       else this.receive(message)
     })
     handle.onExit((how) => {
-      if (this.process === trainer) this.process = null
       const error = new EntrainError('INTERNAL', `the trainer process stopped unexpectedly (${how}); nothing was saved — start the job again`)
       gone(error)
+      // A process this host has let go of (stopProcess) fails no job.
+      if (this.process !== trainer) return
+      this.process = null
       if (this.job) this.settle(this.job.id, (running) => running.reject(error))
     })
     handle.send({ type: 'hello' })

@@ -89,6 +89,8 @@ describe('RetrievalService with the real trainer process', () => {
     // The same work on this loop, as main did it before the trainer process ran evaluations: one song.
     const inProcess = monitorEventLoopDelay({ resolution: 5 })
     inProcess.enable()
+    // A delay counts from the monitor's first tick: let it tick before the work starts.
+    await settle()
     await audioDescriptorMatrix([path.join(long, 'song01.wav')])
     await settle()
     inProcess.disable()

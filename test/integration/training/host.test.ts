@@ -102,6 +102,16 @@ describe('TrainerHost with the real trainer process', () => {
     expect(host.pid).not.toBe(pid)
   })
 
+  it('starts a new process for a job that asks for another backend, since a process keeps the one it chose first', async () => {
+    const same = await host.run(job('same-backend', { epochs: 1 }))
+    const pid = host.pid
+    const pure = await host.run({ ...job('pure-js', { layers: [8], epochs: 1 }), backend: { backend: 'cpu' } })
+    expect(pure.backend).toMatch(/^cpu/)
+    expect(host.pid).not.toBe(pid)
+    const back = await host.run(job('wasm-again', { epochs: 1 }))
+    expect(back.backend).toBe(same.backend)
+  })
+
   it("keeps the host's event loop free while a job trains: its longest stall is far below one training step", async () => {
     // Heavier steps (two 1024-wide layers on 200 inputs, batch 1000): run on this loop, each would stall it for the whole step.
     const views = writePairedViews(folder, 'wide', 2000, 2, 200)
