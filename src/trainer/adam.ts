@@ -2,21 +2,21 @@
  * Adam (Kingma & Ba 2015) with the whole update of a variable in one pass over plain arrays.
  * tf.train.adam spends about ten backend ops per variable per step; on wasm that was a third of a
  * DCCA step once the products went to a native BLAS. Same update as tf.train.adam, same defaults.
- * Between steps the optimizer owns its variables' values: it keeps them in its own arrays and
- * writes them to the variables after each update, so nothing else may assign to them meanwhile.
+ * Each update reads the variable and its gradient where they lie and writes a new tensor
+ * (computeFloat32), which the variable is then given.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { computeFloat32 } from './backend'
 import { checkState, type Optimizer, type OptimizerState } from './optimizers'
 
-interface State {
-  parameters: Float32Array
+interface Moments {
   first: Float32Array
   second: Float32Array
 }
 
 /** One variable's update; a function of its own so that the engine optimises this loop once. */
-function adamUpdate(state: State, gradient: Float32Array, beta1: number, beta2: number, stepSize: number, secondScale: number, epsilon: number): void {
-  const { parameters, first, second } = state
+function adamUpdate(next: Float32Array, parameters: Float32Array, gradient: Float32Array, moments: Moments, beta1: number, beta2: number, stepSize: number, secondScale: number, epsilon: number): void {
+  const { first, second } = moments
   const keep1 = 1 - beta1
   const keep2 = 1 - beta2
   for (let index = 0; index < gradient.length; index++) {
@@ -25,14 +25,14 @@ function adamUpdate(state: State, gradient: Float32Array, beta1: number, beta2: 
     const v = beta2 * second[index]! + keep2 * g * g
     first[index] = m
     second[index] = v
-    parameters[index] = parameters[index]! - (stepSize * m) / (Math.sqrt(v * secondScale) + epsilon)
+    next[index] = parameters[index]! - (stepSize * m) / (Math.sqrt(v * secondScale) + epsilon)
   }
 }
 
 export class FusedAdam implements Optimizer {
   readonly name = 'adam'
   private step = 0
-  private readonly states = new Map<tf.Variable, State>()
+  private readonly moments = new Map<tf.Variable, Moments>()
 
   constructor(
     private readonly learningRate: number,
@@ -49,14 +49,10 @@ export class FusedAdam implements Optimizer {
     const stepSize = this.learningRate / (1 - this.beta1 ** this.step)
     const secondScale = 1 / (1 - this.beta2 ** this.step)
     for (const variable of variables) {
-      let state = this.states.get(variable)
-      if (!state) {
-        const parameters = Float32Array.from(variable.dataSync() as Float32Array)
-        state = { parameters, first: new Float32Array(parameters.length), second: new Float32Array(parameters.length) }
-        this.states.set(variable, state)
-      }
-      adamUpdate(state, grads[variable.name]!.dataSync() as Float32Array, this.beta1, this.beta2, stepSize, secondScale, this.epsilon)
-      const next = tf.tensor(state.parameters, variable.shape, 'float32')
+      const moments = this.momentsOf(variable)
+      const next = computeFloat32(variable.shape, [variable, grads[variable.name]!], (output, [parameters, gradient]) =>
+        adamUpdate(output, parameters!, gradient!, moments, this.beta1, this.beta2, stepSize, secondScale, this.epsilon),
+      )
       variable.assign(next)
       next.dispose()
     }
@@ -65,27 +61,29 @@ export class FusedAdam implements Optimizer {
   }
 
   getState(variables: tf.Variable[]): OptimizerState {
-    return {
-      name: this.name,
-      step: this.step,
-      slots: variables.map((variable) => {
-        const state = this.states.get(variable)
-        return state ? [state.first.slice(), state.second.slice()] : [new Float32Array(variable.size), new Float32Array(variable.size)]
-      }),
-    }
+    return { name: this.name, step: this.step, slots: variables.map((variable) => [this.momentsOf(variable).first.slice(), this.momentsOf(variable).second.slice()]) }
   }
 
   setState(state: OptimizerState, variables: tf.Variable[]): void {
     checkState(state, this.name, 2, variables)
-    this.states.clear()
+    this.moments.clear()
     this.step = state.step
     variables.forEach((variable, index) => {
       const [first, second] = state.slots[index]!
-      this.states.set(variable, { parameters: Float32Array.from(variable.dataSync() as Float32Array), first: first!.slice(), second: second!.slice() })
+      this.moments.set(variable, { first: first!.slice(), second: second!.slice() })
     })
   }
 
   dispose(): void {
-    this.states.clear()
+    this.moments.clear()
+  }
+
+  private momentsOf(variable: tf.Variable): Moments {
+    let moments = this.moments.get(variable)
+    if (!moments) {
+      moments = { first: new Float32Array(variable.size), second: new Float32Array(variable.size) }
+      this.moments.set(variable, moments)
+    }
+    return moments
   }
 }
