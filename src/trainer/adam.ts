@@ -1,30 +1,33 @@
 /**
- * Adam (Kingma & Ba 2015) with the whole update of a variable in one pass over plain arrays.
- * tf.train.adam spends about ten backend ops per variable per step; on wasm that was a third of a
- * DCCA step once the products went to a native BLAS. Same update as tf.train.adam, same defaults.
- * Each update reads the variable and its gradient where they lie and writes a new tensor
- * (computeFloat32), which the variable is then given.
+ * Adam (Kingma & Ba 2015) with the whole update of a variable in one pass. tf.train.adam spends
+ * about ten backend ops per variable per step; on wasm that was a third of a DCCA step once the
+ * products went to a native BLAS. Same update as tf.train.adam, same defaults.
+ *
+ * The moments are tensors of the backend, like the variables: each update reads a variable, its
+ * gradient and its moments where they lie and writes all three anew (computeFloat32), so nothing
+ * shared is ever changed in place. On wasm the update is a SIMD function in its memory
+ * (src/trainer/wasm-adam.ts); elsewhere, the loop below.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { computeFloat32 } from './backend'
+import { computeFloat32, wasmBackendMemory } from './backend'
 import { checkState, type Optimizer, type OptimizerState } from './optimizers'
+import { wasmAdam, type AdamArrays, type AdamConstants } from './wasm-adam'
 
 interface Moments {
-  first: Float32Array
-  second: Float32Array
+  first: tf.Tensor
+  second: tf.Tensor
 }
 
 /** One variable's update; a function of its own so that the engine optimises this loop once. */
-function adamUpdate(next: Float32Array, parameters: Float32Array, gradient: Float32Array, moments: Moments, beta1: number, beta2: number, stepSize: number, secondScale: number, epsilon: number): void {
-  const { first, second } = moments
+function adamLoop({ parameters, gradient, first, second, next, nextFirst, nextSecond }: AdamArrays, { beta1, beta2, stepSize, secondScale, epsilon }: AdamConstants): void {
   const keep1 = 1 - beta1
   const keep2 = 1 - beta2
   for (let index = 0; index < gradient.length; index++) {
     const g = gradient[index]!
     const m = beta1 * first[index]! + keep1 * g
     const v = beta2 * second[index]! + keep2 * g * g
-    first[index] = m
-    second[index] = v
+    nextFirst[index] = m
+    nextSecond[index] = v
     next[index] = parameters[index]! - (stepSize * m) / (Math.sqrt(v * secondScale) + epsilon)
   }
 }
@@ -46,44 +49,64 @@ export class FusedAdam implements Optimizer {
     const { value, grads } = tf.variableGrads(loss, variables)
     this.step++
     // m̂ / (√v̂ + ε) with the bias corrections folded into two constants.
-    const stepSize = this.learningRate / (1 - this.beta1 ** this.step)
-    const secondScale = 1 / (1 - this.beta2 ** this.step)
+    const constants: AdamConstants = {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      stepSize: this.learningRate / (1 - this.beta1 ** this.step),
+      secondScale: 1 / (1 - this.beta2 ** this.step),
+      epsilon: this.epsilon,
+    }
+    const memory = wasmBackendMemory()
+    const update = memory && tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? wasmAdam(memory) : adamLoop
     for (const variable of variables) {
       const moments = this.momentsOf(variable)
-      const next = computeFloat32(variable.shape, [variable, grads[variable.name]!], (output, [parameters, gradient]) =>
-        adamUpdate(output, parameters!, gradient!, moments, this.beta1, this.beta2, stepSize, secondScale, this.epsilon),
+      const shape = variable.shape
+      const [next, first, second] = computeFloat32([shape, shape, shape], [variable, grads[variable.name]!, moments.first, moments.second], ([next, nextFirst, nextSecond], [parameters, gradient, first, second]) =>
+        update({ parameters: parameters!, gradient: gradient!, first: first!, second: second!, next: next!, nextFirst: nextFirst!, nextSecond: nextSecond! }, constants),
       )
-      variable.assign(next)
-      next.dispose()
+      variable.assign(next!)
+      next!.dispose()
+      this.setMoments(variable, first!, second!)
     }
     tf.dispose(Object.values(grads))
     return value
   }
 
   getState(variables: tf.Variable[]): OptimizerState {
-    return { name: this.name, step: this.step, slots: variables.map((variable) => [this.momentsOf(variable).first.slice(), this.momentsOf(variable).second.slice()]) }
+    return {
+      name: this.name,
+      step: this.step,
+      slots: variables.map((variable) => {
+        const { first, second } = this.momentsOf(variable)
+        return [Float32Array.from(first.dataSync() as Float32Array), Float32Array.from(second.dataSync() as Float32Array)]
+      }),
+    }
   }
 
   setState(state: OptimizerState, variables: tf.Variable[]): void {
     checkState(state, this.name, 2, variables)
-    this.moments.clear()
+    this.dispose()
     this.step = state.step
     variables.forEach((variable, index) => {
       const [first, second] = state.slots[index]!
-      this.moments.set(variable, { first: first!.slice(), second: second!.slice() })
+      this.setMoments(variable, tf.tensor(first!, variable.shape, 'float32'), tf.tensor(second!, variable.shape, 'float32'))
     })
   }
 
   dispose(): void {
+    for (const { first, second } of this.moments.values()) tf.dispose([first, second])
     this.moments.clear()
   }
 
   private momentsOf(variable: tf.Variable): Moments {
-    let moments = this.moments.get(variable)
-    if (!moments) {
-      moments = { first: new Float32Array(variable.size), second: new Float32Array(variable.size) }
-      this.moments.set(variable, moments)
-    }
-    return moments
+    if (!this.moments.has(variable)) this.setMoments(variable, tf.zeros(variable.shape, 'float32'), tf.zeros(variable.shape, 'float32'))
+    return this.moments.get(variable)!
+  }
+
+  /** Replaces a variable's moments; they outlive the tidy scope the step runs in. */
+  private setMoments(variable: tf.Variable, first: tf.Tensor, second: tf.Tensor): void {
+    const previous = this.moments.get(variable)
+    if (previous) tf.dispose([previous.first, previous.second])
+    this.moments.set(variable, { first: tf.keep(first), second: tf.keep(second) })
   }
 }

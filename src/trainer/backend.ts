@@ -25,7 +25,7 @@ import { EntrainError } from '../shared/errors'
 import { loadBlas, type Blas } from './blas'
 
 /** A WebAssembly.Memory (the project's Node typings leave WebAssembly's classes out). */
-interface LinearMemory {
+export interface LinearMemory {
   readonly buffer: ArrayBufferLike
 }
 
@@ -89,25 +89,31 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
 }
 
 /**
- * A new float32 tensor of `shape` that `fill` writes from the values of `inputs` (float32 tensors).
- * On wasm both are views of its memory, where the tensors lie: copying each input out and the result
- * back in cost an optimiser step about a twentieth of a DCCA training step. The result is always a
- * new buffer, never an input's: a variable shares its data with its clones (kept checkpoints) and
- * same-type casts, which must not change with it.
+ * New float32 tensors of `shapes` that `fill` writes from the values of `inputs` (float32 tensors).
+ * On wasm both are views of its memory, where the tensors lie: copying each input out and the
+ * results back in cost an optimiser step about a twentieth of a DCCA training step. The results
+ * are always new buffers, never an input's: a variable shares its data with its clones (kept
+ * checkpoints) and same-type casts, which must not change with it.
  */
-export function computeFloat32(shape: number[], inputs: tf.Tensor[], fill: (output: Float32Array, inputs: Float32Array[]) => void): tf.Tensor {
+export function computeFloat32(shapes: number[][], inputs: tf.Tensor[], fill: (outputs: Float32Array[], inputs: Float32Array[]) => void): tf.Tensor[] {
   const other = inputs.find((input) => input.dtype !== 'float32')
   if (other) throw new TypeError(`computeFloat32 takes float32 tensors, not ${other.dtype}`)
   if (tf.getBackend() !== 'wasm') {
-    const output = new Float32Array(tf.util.sizeFromShape(shape))
-    fill(output, inputs.map((input) => input.dataSync() as Float32Array))
-    return tf.tensor(output, shape, 'float32')
+    const outputs = shapes.map((shape) => new Float32Array(tf.util.sizeFromShape(shape)))
+    fill(outputs, inputs.map((input) => input.dataSync() as Float32Array))
+    return outputs.map((output, index) => tf.tensor(output, shapes[index], 'float32'))
   }
   const backend = tf.backend() as wasm.BackendWasm
-  const output = backend.makeOutput(shape, 'float32')
+  const outputs = shapes.map((shape) => backend.makeOutput(shape, 'float32'))
   // Views only after makeOutput, which may have grown (and so replaced) the memory.
-  fill(backend.typedArrayFromHeap(output) as Float32Array, inputs.map((input) => backend.typedArrayFromHeap(input) as Float32Array))
-  return tf.engine().makeTensorFromTensorInfo(output)
+  const view = (tensor: TensorInfo) => backend.typedArrayFromHeap(tensor) as Float32Array
+  fill(outputs.map(view), inputs.map(view))
+  return outputs.map((output) => tf.engine().makeTensorFromTensorInfo(output))
+}
+
+/** The wasm backend's memory while it is the current backend (for Entrain's own kernels on its tensors), else null. */
+export function wasmBackendMemory(): LinearMemory | null {
+  return tf.getBackend() === 'wasm' ? memoryObject(tf.backend() as wasm.BackendWasm) : null
 }
 
 function describe(name: BackendName, threads: number | null, products: string | null): string {

@@ -67,11 +67,11 @@ export class FusedRmsprop implements Optimizer {
     this.step++
     for (const variable of variables) {
       const meanSquare = this.meanSquareOf(variable)
-      const next = computeFloat32(variable.shape, [variable, grads[variable.name]!], (output, [parameters, gradient]) =>
-        rmspropUpdate(output, parameters!, gradient!, meanSquare, this.learningRate, this.rho, this.epsilon),
+      const [next] = computeFloat32([variable.shape], [variable, grads[variable.name]!], ([output], [parameters, gradient]) =>
+        rmspropUpdate(output!, parameters!, gradient!, meanSquare, this.learningRate, this.rho, this.epsilon),
       )
-      variable.assign(next)
-      next.dispose()
+      variable.assign(next!)
+      next!.dispose()
     }
     tf.dispose(Object.values(grads))
     return value
