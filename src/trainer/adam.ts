@@ -6,12 +6,12 @@
  * The moments are tensors of the backend, like the variables: each update reads a variable, its
  * gradient and its moments where they lie and writes all three anew (computeFloat32), so nothing
  * shared is ever changed in place. On wasm the update is a SIMD function in its memory
- * (src/trainer/wasm-adam.ts); elsewhere, the loop below.
+ * (src/trainer/wasm-kernels.ts); elsewhere, the loop below.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { computeFloat32, wasmBackendMemory } from './backend'
+import { computeFloat32, currentWasmKernels } from './backend'
 import { checkState, type Optimizer, type OptimizerState } from './optimizers'
-import { wasmAdam, type AdamArrays, type AdamConstants } from './wasm-adam'
+import type { AdamArrays, AdamConstants } from './wasm-kernels'
 
 interface Moments {
   first: tf.Tensor
@@ -56,8 +56,7 @@ export class FusedAdam implements Optimizer {
       secondScale: 1 / (1 - this.beta2 ** this.step),
       epsilon: this.epsilon,
     }
-    const memory = wasmBackendMemory()
-    const update = memory && tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? wasmAdam(memory) : adamLoop
+    const update = currentWasmKernels()?.adam ?? adamLoop
     for (const variable of variables) {
       const moments = this.momentsOf(variable)
       const shape = variable.shape

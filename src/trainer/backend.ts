@@ -8,8 +8,8 @@
  * operand is transposed, and backpropagation is full of such products, so they get an explicit
  * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built of products, and
  * its Conv2DBackpropInput is a plain loop, replaced the same way; clones share data rather than
- * copy it; sums over leading axes (bias gradients) are products; and its threads, disabled under
- * Node, are enabled. Where the machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix
+ * copy it; sums over leading axes (bias gradients) are products; ReLU's gradient is one pass
+ * (src/trainer/wasm-kernels.ts); and its threads, disabled under Node, are enabled. Where the machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix
  * products, fused dense layers included, go to it instead.
  */
 import { createRequire } from 'node:module'
@@ -23,6 +23,7 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'
 import { loadBlas, type Blas } from './blas'
+import { wasmKernels, type WasmKernels } from './wasm-kernels'
 
 /** A WebAssembly.Memory (the project's Node typings leave WebAssembly's classes out). */
 export interface LinearMemory {
@@ -111,9 +112,9 @@ export function computeFloat32(shapes: number[][], inputs: tf.Tensor[], fill: (o
   return outputs.map((output) => tf.engine().makeTensorFromTensorInfo(output))
 }
 
-/** The wasm backend's memory while it is the current backend (for Entrain's own kernels on its tensors), else null. */
-export function wasmBackendMemory(): LinearMemory | null {
-  return tf.getBackend() === 'wasm' ? memoryObject(tf.backend() as wasm.BackendWasm) : null
+/** Entrain's own kernels (src/trainer/wasm-kernels.ts) while wasm is the current backend and has SIMD, else null. */
+export function currentWasmKernels(): WasmKernels | null {
+  return tf.getBackend() === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? wasmKernels(memoryObject(tf.backend() as wasm.BackendWasm)) : null
 }
 
 function describe(name: BackendName, threads: number | null, products: string | null): string {
@@ -185,6 +186,17 @@ function patchWasmKernels(): void {
   replaceKernel(cast, (params) => (params.inputs.x!.dtype === (params.attrs as { dtype: string }).dtype && params.inputs.x!.dtype !== 'string' ? shareData(params) : cast.kernelFunc(params)))
   const sum = tf.getKernel(tf.Sum, 'wasm')!
   replaceKernel(sum, leadingAxesAsProduct(sum.kernelFunc))
+  // Gradients are not per backend: tfjs's stays for the others.
+  const relu = tf.getGradient(tf.Relu)
+  tf.registerGradient({
+    ...relu,
+    gradFunc: (dy, saved, attrs) => {
+      const kernels = currentWasmKernels()
+      if (!kernels) return relu.gradFunc(dy, saved, attrs)
+      const x = saved[0]!
+      return { x: () => computeFloat32([x.shape], [dy as tf.Tensor, x], ([output], [gradient, input]) => kernels.reluGradient(gradient!, input!, output!))[0]! }
+    },
+  })
 }
 
 /**
