@@ -9,8 +9,9 @@
  * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built of products, and
  * its Conv2DBackpropInput is a plain loop, replaced the same way; clones share data rather than
  * copy it; sums over leading axes (bias gradients) are products; ReLU's gradient is one pass
- * (src/trainer/wasm-kernels.ts); and its threads, disabled under Node, are enabled. Where the machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix
- * products, fused dense layers included, go to it instead.
+ * (src/trainer/wasm-kernels.ts); and its threads, disabled under Node, are enabled. Where the
+ * machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix products, fused dense layers
+ * included, go to it instead.
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'

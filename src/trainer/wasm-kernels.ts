@@ -2,13 +2,14 @@
  * Entrain's own kernels for the wasm backend, as WebAssembly SIMD functions that work in its memory
  * on the tensors where they lie, four floats at a time. tfjs-backend-wasm has neither; composed of
  * its element-wise kernels they take several passes over memory, and the same loops in JavaScript
- * are three to four times slower. The module is small enough to be written here, instruction by
+ * are three to five times slower. The module is small enough to be written here, instruction by
  * instruction.
  *
  * - adam: one variable's Adam update (on the 3.1 M weights of the split-MNIST DCCA networks, 4 ms
  *   against 13–20 ms in JavaScript):
  *     next = parameters − stepSize · m / (√(v · secondScale) + ε),
- *     m = β1 · first + keep1 · g,  v = β2 · second + keep2 · g²   (g the gradient; m and v kept as well)
+ *     m = β1 · first + keep1 · g,  v = β2 · second + keep2 · g²   (g the gradient; m and v are the
+ *     new moments, written out too)
  * - reluGradient: dy where x > 0, else 0, in one pass (tfjs: dy · step(x), two passes and one more
  *   tensor of a layer's activations).
  */
