@@ -14,7 +14,7 @@
  * ∂f/∂H2 = (H̄1 ∇12 + 2 H̄2 ∇22)/(m−1). The large products (covariance, gradient) are left to
  * whoever holds H; only the o×o part is here.
  */
-import { centreColumns, concatenateColumns, crossCovariance, matrix, multiply, scaleColumns, singularValueDecomposition, splitColumns, symmetricPower, transpose, type Matrix } from './linalg'
+import { centreColumns, concatenateColumns, crossCovariance, matrix, multiply, multiplyTransposed, singularValueDecomposition, splitColumns, symmetricPower, type Matrix } from './linalg'
 
 export const dccaObjectives = ['trace', 'topk', 'frobenius', 'sumsq'] as const
 export type DccaObjective = (typeof dccaObjectives)[number]
@@ -103,9 +103,9 @@ export function dccaFromCovariance(covariance: Matrix, split: number, options: D
 
   const k11u = multiply(k11, u)
   const k22v = multiply(k22, v)
-  const grad12 = multiply(scaleColumns(k11u, weights), transpose(k22v))
-  const grad11 = multiply(scaleColumns(k11u, halfWeightedD), transpose(k11u))
-  const grad22 = multiply(scaleColumns(k22v, halfWeightedD), transpose(k22v))
+  const grad12 = multiplyTransposed(k11u, k22v, weights)
+  const grad11 = multiplyTransposed(k11u, k11u, halfWeightedD)
+  const grad22 = multiplyTransposed(k22v, k22v, halfWeightedD)
   // C12 and C21 = C12ᵀ each carry half of ∇12 in the symmetric gradient.
   const gradient = matrix(size, size)
   for (let i = 0; i < size; i++) {

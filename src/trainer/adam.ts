@@ -1,38 +1,41 @@
 /**
- * Adam (Kingma & Ba 2015) with the whole update of a variable in one pass over plain arrays.
- * tf.train.adam spends about ten backend ops per variable per step; on wasm that was a third of a
- * DCCA step once the products went to a native BLAS. Same update as tf.train.adam, same defaults.
- * Between steps the optimizer owns its variables' values: it keeps them in its own arrays and
- * writes them to the variables after each update, so nothing else may assign to them meanwhile.
+ * Adam (Kingma & Ba 2015) with the whole update of a variable in one pass. tf.train.adam spends
+ * about ten backend ops per variable per step; on wasm that was a third of a DCCA step once the
+ * products went to a native BLAS. Same update as tf.train.adam, same defaults.
+ *
+ * The moments are tensors of the backend, like the variables: each update reads a variable, its
+ * gradient and its moments where they lie and writes all three anew (computeFloat32), so nothing
+ * shared is ever changed in place. On wasm the update is a SIMD function in its memory
+ * (src/trainer/wasm-kernels.ts); elsewhere, the loop below.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { computeFloat32, currentWasmKernels } from './backend'
 import { checkState, type Optimizer, type OptimizerState } from './optimizers'
+import type { AdamArrays, AdamConstants } from './wasm-kernels'
 
-interface State {
-  parameters: Float32Array
-  first: Float32Array
-  second: Float32Array
+interface Moments {
+  first: tf.Tensor
+  second: tf.Tensor
 }
 
 /** One variable's update; a function of its own so that the engine optimises this loop once. */
-function adamUpdate(state: State, gradient: Float32Array, beta1: number, beta2: number, stepSize: number, secondScale: number, epsilon: number): void {
-  const { parameters, first, second } = state
+function adamLoop({ parameters, gradient, first, second, next, nextFirst, nextSecond }: AdamArrays, { beta1, beta2, stepSize, secondScale, epsilon }: AdamConstants): void {
   const keep1 = 1 - beta1
   const keep2 = 1 - beta2
   for (let index = 0; index < gradient.length; index++) {
     const g = gradient[index]!
     const m = beta1 * first[index]! + keep1 * g
     const v = beta2 * second[index]! + keep2 * g * g
-    first[index] = m
-    second[index] = v
-    parameters[index] = parameters[index]! - (stepSize * m) / (Math.sqrt(v * secondScale) + epsilon)
+    nextFirst[index] = m
+    nextSecond[index] = v
+    next[index] = parameters[index]! - (stepSize * m) / (Math.sqrt(v * secondScale) + epsilon)
   }
 }
 
 export class FusedAdam implements Optimizer {
   readonly name = 'adam'
   private step = 0
-  private readonly states = new Map<tf.Variable, State>()
+  private readonly moments = new Map<tf.Variable, Moments>()
 
   constructor(
     private readonly learningRate: number,
@@ -46,19 +49,23 @@ export class FusedAdam implements Optimizer {
     const { value, grads } = tf.variableGrads(loss, variables)
     this.step++
     // m̂ / (√v̂ + ε) with the bias corrections folded into two constants.
-    const stepSize = this.learningRate / (1 - this.beta1 ** this.step)
-    const secondScale = 1 / (1 - this.beta2 ** this.step)
+    const constants: AdamConstants = {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      stepSize: this.learningRate / (1 - this.beta1 ** this.step),
+      secondScale: 1 / (1 - this.beta2 ** this.step),
+      epsilon: this.epsilon,
+    }
+    const update = currentWasmKernels()?.adam ?? adamLoop
     for (const variable of variables) {
-      let state = this.states.get(variable)
-      if (!state) {
-        const parameters = Float32Array.from(variable.dataSync() as Float32Array)
-        state = { parameters, first: new Float32Array(parameters.length), second: new Float32Array(parameters.length) }
-        this.states.set(variable, state)
-      }
-      adamUpdate(state, grads[variable.name]!.dataSync() as Float32Array, this.beta1, this.beta2, stepSize, secondScale, this.epsilon)
-      const next = tf.tensor(state.parameters, variable.shape, 'float32')
-      variable.assign(next)
-      next.dispose()
+      const moments = this.momentsOf(variable)
+      const shape = variable.shape
+      const [next, first, second] = computeFloat32([shape, shape, shape], [variable, grads[variable.name]!, moments.first, moments.second], ([next, nextFirst, nextSecond], [parameters, gradient, first, second]) =>
+        update({ parameters: parameters!, gradient: gradient!, first: first!, second: second!, next: next!, nextFirst: nextFirst!, nextSecond: nextSecond! }, constants),
+      )
+      variable.assign(next!)
+      next!.dispose()
+      this.setMoments(variable, first!, second!)
     }
     tf.dispose(Object.values(grads))
     return value
@@ -69,23 +76,36 @@ export class FusedAdam implements Optimizer {
       name: this.name,
       step: this.step,
       slots: variables.map((variable) => {
-        const state = this.states.get(variable)
-        return state ? [state.first.slice(), state.second.slice()] : [new Float32Array(variable.size), new Float32Array(variable.size)]
+        const { first, second } = this.momentsOf(variable)
+        return [Float32Array.from(first.dataSync() as Float32Array), Float32Array.from(second.dataSync() as Float32Array)]
       }),
     }
   }
 
   setState(state: OptimizerState, variables: tf.Variable[]): void {
     checkState(state, this.name, 2, variables)
-    this.states.clear()
+    this.dispose()
     this.step = state.step
     variables.forEach((variable, index) => {
       const [first, second] = state.slots[index]!
-      this.states.set(variable, { parameters: Float32Array.from(variable.dataSync() as Float32Array), first: first!.slice(), second: second!.slice() })
+      this.setMoments(variable, tf.tensor(first!, variable.shape, 'float32'), tf.tensor(second!, variable.shape, 'float32'))
     })
   }
 
   dispose(): void {
-    this.states.clear()
+    for (const { first, second } of this.moments.values()) tf.dispose([first, second])
+    this.moments.clear()
+  }
+
+  private momentsOf(variable: tf.Variable): Moments {
+    if (!this.moments.has(variable)) this.setMoments(variable, tf.zeros(variable.shape, 'float32'), tf.zeros(variable.shape, 'float32'))
+    return this.moments.get(variable)!
+  }
+
+  /** Replaces a variable's moments; they outlive the tidy scope the step runs in. */
+  private setMoments(variable: tf.Variable, first: tf.Tensor, second: tf.Tensor): void {
+    const previous = this.moments.get(variable)
+    if (previous) tf.dispose([previous.first, previous.second])
+    this.moments.set(variable, { first: tf.keep(first), second: tf.keep(second) })
   }
 }

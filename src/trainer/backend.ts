@@ -8,9 +8,10 @@
  * operand is transposed, and backpropagation is full of such products, so they get an explicit
  * transpose first; it has no Conv2DBackpropFilter, so conv layers get one built of products, and
  * its Conv2DBackpropInput is a plain loop, replaced the same way; clones share data rather than
- * copy it; sums over leading axes (bias gradients) are products; and its threads, disabled under
- * Node, are enabled. Where the machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix
- * products, fused dense layers included, go to it instead.
+ * copy it; sums over leading axes (bias gradients) are products; ReLU's gradient is one pass
+ * (src/trainer/wasm-kernels.ts); and its threads, disabled under Node, are enabled. Where the
+ * machine has an optimised BLAS (src/trainer/blas.ts), wasm's matrix products, fused dense layers
+ * included, go to it instead.
  */
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -23,9 +24,10 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm'
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core'
 import { EntrainError } from '../shared/errors'
 import { loadBlas, type Blas } from './blas'
+import { wasmKernels, type WasmKernels } from './wasm-kernels'
 
 /** A WebAssembly.Memory (the project's Node typings leave WebAssembly's classes out). */
-interface LinearMemory {
+export interface LinearMemory {
   readonly buffer: ArrayBufferLike
 }
 
@@ -86,6 +88,34 @@ export async function selectBackend(request: BackendRequest = {}, env: NodeJS.Pr
     skipped.push(`${name}: ${problem}`)
   }
   throw new EntrainError('NOT_AVAILABLE', `no training backend could start (${skipped.join('; ')})`)
+}
+
+/**
+ * New float32 tensors of `shapes` that `fill` writes from the values of `inputs` (float32 tensors).
+ * On wasm both are views of its memory, where the tensors lie: copying each input out and the
+ * results back in cost an optimiser step about a twentieth of a DCCA training step. The results
+ * are always new buffers, never an input's: a variable shares its data with its clones (kept
+ * checkpoints) and same-type casts, which must not change with it.
+ */
+export function computeFloat32(shapes: number[][], inputs: tf.Tensor[], fill: (outputs: Float32Array[], inputs: Float32Array[]) => void): tf.Tensor[] {
+  const other = inputs.find((input) => input.dtype !== 'float32')
+  if (other) throw new TypeError(`computeFloat32 takes float32 tensors, not ${other.dtype}`)
+  if (tf.getBackend() !== 'wasm') {
+    const outputs = shapes.map((shape) => new Float32Array(tf.util.sizeFromShape(shape)))
+    fill(outputs, inputs.map((input) => input.dataSync() as Float32Array))
+    return outputs.map((output, index) => tf.tensor(output, shapes[index], 'float32'))
+  }
+  const backend = tf.backend() as wasm.BackendWasm
+  const outputs = shapes.map((shape) => backend.makeOutput(shape, 'float32'))
+  // Views only after makeOutput, which may have grown (and so replaced) the memory.
+  const view = (tensor: TensorInfo) => backend.typedArrayFromHeap(tensor) as Float32Array
+  fill(outputs.map(view), inputs.map(view))
+  return outputs.map((output) => tf.engine().makeTensorFromTensorInfo(output))
+}
+
+/** Entrain's own kernels (src/trainer/wasm-kernels.ts) while wasm is the current backend and has SIMD, else null. */
+export function currentWasmKernels(): WasmKernels | null {
+  return tf.getBackend() === 'wasm' && tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? wasmKernels(memoryObject(tf.backend() as wasm.BackendWasm)) : null
 }
 
 function describe(name: BackendName, threads: number | null, products: string | null): string {
@@ -157,6 +187,17 @@ function patchWasmKernels(): void {
   replaceKernel(cast, (params) => (params.inputs.x!.dtype === (params.attrs as { dtype: string }).dtype && params.inputs.x!.dtype !== 'string' ? shareData(params) : cast.kernelFunc(params)))
   const sum = tf.getKernel(tf.Sum, 'wasm')!
   replaceKernel(sum, leadingAxesAsProduct(sum.kernelFunc))
+  // Gradients are not per backend: tfjs's stays for the others.
+  const relu = tf.getGradient(tf.Relu)
+  tf.registerGradient({
+    ...relu,
+    gradFunc: (dy, saved, attrs) => {
+      const kernels = currentWasmKernels()
+      if (!kernels) return relu.gradFunc(dy, saved, attrs)
+      const x = saved[0]!
+      return { x: () => computeFloat32([x.shape], [dy as tf.Tensor, x], ([output], [gradient, input]) => kernels.reluGradient(gradient!, input!, output!))[0]! }
+    },
+  })
 }
 
 /**

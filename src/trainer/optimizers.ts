@@ -1,12 +1,14 @@
 /**
  * The optimisers training runs, chosen by name (src/shared/dcca-training.ts lists the names): Adam
  * (src/trainer/adam.ts) and RMSprop as Keras has it, which the paper's retrieval model used. Each
- * does the whole update of a variable in one pass: tf.train's optimisers spend about ten backend
- * ops per variable per step. Their state can be saved and taken up again (checkpoints).
+ * does the whole update of a variable in one pass, from the variable and its gradient where they
+ * lie into a new tensor (computeFloat32): tf.train's optimisers spend about ten backend ops per
+ * variable per step. Their state can be saved and taken up again (checkpoints).
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { OptimizerName } from '../shared/dcca-training'
 import { FusedAdam } from './adam'
+import { computeFloat32 } from './backend'
 
 /** What a checkpoint keeps of an optimiser: its step count and each variable's slots, in the order of the variables. */
 export interface OptimizerState {
@@ -38,13 +40,13 @@ export function checkState(state: OptimizerState, name: OptimizerName, slotCount
   })
 }
 
-function rmspropUpdate(parameters: Float32Array, meanSquare: Float32Array, gradient: Float32Array, learningRate: number, rho: number, epsilon: number): void {
+function rmspropUpdate(next: Float32Array, parameters: Float32Array, gradient: Float32Array, meanSquare: Float32Array, learningRate: number, rho: number, epsilon: number): void {
   const keep = 1 - rho
   for (let index = 0; index < gradient.length; index++) {
     const g = gradient[index]!
     const ms = rho * meanSquare[index]! + keep * g * g
     meanSquare[index] = ms
-    parameters[index] = parameters[index]! - (learningRate * g) / (Math.sqrt(ms) + epsilon)
+    next[index] = parameters[index]! - (learningRate * g) / (Math.sqrt(ms) + epsilon)
   }
 }
 
@@ -64,11 +66,12 @@ export class FusedRmsprop implements Optimizer {
     const { value, grads } = tf.variableGrads(loss, variables)
     this.step++
     for (const variable of variables) {
-      const parameters = (variable.dataSync() as Float32Array).slice()
-      rmspropUpdate(parameters, this.meanSquareOf(variable), grads[variable.name]!.dataSync() as Float32Array, this.learningRate, this.rho, this.epsilon)
-      const next = tf.tensor(parameters, variable.shape, 'float32')
-      variable.assign(next)
-      next.dispose()
+      const meanSquare = this.meanSquareOf(variable)
+      const [next] = computeFloat32([variable.shape], [variable, grads[variable.name]!], ([output], [parameters, gradient]) =>
+        rmspropUpdate(output!, parameters!, gradient!, meanSquare, this.learningRate, this.rho, this.epsilon),
+      )
+      variable.assign(next!)
+      next!.dispose()
     }
     tf.dispose(Object.values(grads))
     return value

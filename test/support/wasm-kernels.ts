@@ -122,5 +122,15 @@ export function describeWasmKernels(label: string): void {
       })
       expect(maxDifference(wasm, cpu) / Math.max(...cpu.map(Math.abs))).toBeLessThan(1e-5)
     })
+
+    it('backpropagates through ReLU (one pass on wasm) as the reference backend does', () => {
+      // 7×13: SIMD turns and a rest; zeros among the inputs, where the gradient is 0.
+      const x = tf.tidy(() => tf.mul(tf.randomNormal([7, 13], 0, 1, 'float32', 13), tf.cast(tf.greater(tf.randomUniform([7, 13], 0, 1, 'float32', 14), 0.2), 'float32')))
+      const weights = tf.randomNormal([7, 13], 0, 1, 'float32', 15)
+      const { wasm, cpu } = onBoth(() => tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.relu(input), weights)))(x))
+      expect(cpu.filter((value) => value === 0).length).toBeGreaterThan(20)
+      // tfjs's dy · 0 is −0 where dy < 0; + 0 makes both zeros alike.
+      expect(Array.from(wasm, (value) => value + 0)).toEqual(Array.from(cpu, (value) => value + 0))
+    })
   })
 }
