@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { audioDescriptorMatrix, readRowIndex, textFeatureMatrix } from '../main/retrieval/features'
+import { audioDescriptorMatrix, folderNames, readRowIndex, textFeatureMatrix } from '../main/retrieval/features'
 import type { ViewData } from '../shared/dcca-training'
 import { EntrainError } from '../shared/errors'
 import type { Matrix } from '../shared/linalg'
@@ -91,13 +91,7 @@ export async function evaluateRetrieval(folder: string, options: EvaluateOptions
     if (options.signal?.aborted) throw new EntrainError('CANCELLED', 'retrieval evaluation cancelled while computing the audio features')
     report(fraction, detail)
   }
-  let names: string[]
-  try {
-    names = await fs.readdir(root)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new EntrainError(code === 'ENOENT' ? 'NOT_FOUND' : code === 'ENOTDIR' ? 'NOT_A_DIRECTORY' : 'IO_ERROR', `cannot read the folder ${root}: ${code === 'ENOENT' ? 'no such folder' : (error as Error).message}`)
-  }
+  const names = await folderNames(root)
   let paired
   try {
     paired = pairFolderFiles(names)

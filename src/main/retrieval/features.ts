@@ -46,15 +46,19 @@ export async function textFeatureMatrix(files: string[], options: Partial<TextFe
   }
 }
 
-/** The audio or text files of a folder, sorted by name. */
-export async function folderFiles(folder: string, kind: 'audio' | 'text'): Promise<string[]> {
-  let names: string[]
+/** The names in a folder, or an error that says why it cannot be read. */
+export async function folderNames(folder: string): Promise<string[]> {
   try {
-    names = await fs.readdir(folder)
+    return await fs.readdir(folder)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     throw new EntrainError(code === 'ENOENT' ? 'NOT_FOUND' : code === 'ENOTDIR' ? 'NOT_A_DIRECTORY' : 'IO_ERROR', `cannot read the folder ${folder}: ${code === 'ENOENT' ? 'no such folder' : (error as Error).message}`)
   }
+}
+
+/** The audio or text files of a folder, sorted by name. */
+export async function folderFiles(folder: string, kind: 'audio' | 'text'): Promise<string[]> {
+  const names = await folderNames(folder)
   const files = names.filter((name) => (kind === 'audio' ? isAudioFileName(name) : name.toLowerCase().endsWith('.txt'))).sort()
   if (files.length === 0) throw new EntrainError('INVALID_INPUT', `${folder} holds no ${kind === 'audio' ? 'audio files (WAV, FLAC, MP3, Ogg)' : 'lyrics .txt files'}`)
   return files.map((name) => path.join(folder, name))
