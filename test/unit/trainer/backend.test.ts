@@ -13,6 +13,8 @@ const tfjsNodeInstalled = (() => {
   }
 })()
 
+if (tfjsNodeInstalled) console.warn('skipping the wasm fall-back test: @tensorflow/tfjs-node is installed here, so auto chooses it instead')
+
 describe('training backend', () => {
   it('refuses an unknown backend by name', async () => {
     await expect(selectBackend({ backend: 'gpu' })).rejects.toThrow(/unknown training backend 'gpu' \(choose tensorflow, wasm, cpu or auto\)/)
