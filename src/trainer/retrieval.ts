@@ -17,9 +17,9 @@ import {
   standardiser,
   type DeepRetrievalSettings,
   type FoldProjector,
-  type RetrievalModel,
   type RetrievalOptions,
   type RetrievalResult,
+  type RetrievalRun,
 } from '../shared/retrieval/protocol'
 import { encode, trainDcca, TrainingCancelled, viewRows, type EncoderBuilder, type TrainingHooks } from './dcca'
 
@@ -94,16 +94,10 @@ export function deepProjector(options: RetrievalOptions, settings: DeepRetrieval
   }
 }
 
-export interface RetrievalRequest {
-  audio: ViewData
-  text: ViewData
-  labels?: { name: string; values: ArrayLike<number> }
-  model: RetrievalModel
-  options: RetrievalOptions
-  deep?: DeepRetrievalSettings
+/** A cross-validation run whose projector is named by its model. */
+export interface RetrievalRequest extends Omit<RetrievalRun, 'projector' | 'onFold'> {
   /** Fraction of the whole evaluation done, with a word on where it is. */
   onProgress?: (fraction: number, detail: string) => void
-  signal?: AbortSignal
 }
 
 /** Cross-validated retrieval with the linear or the deep model. */
@@ -118,14 +112,9 @@ export async function runRetrieval(request: RetrievalRequest): Promise<Retrieval
           onEpoch: (fold, epoch, epochs) => request.onProgress?.((fold + epoch / epochs) / options.folds, `fold ${fold + 1}/${options.folds}, epoch ${epoch}/${epochs}`),
         })
   return crossValidateRetrieval({
-    audio: request.audio,
-    text: request.text,
-    labels: request.labels,
-    model: request.model,
-    options,
+    ...request,
     deep: request.model === 'deep' ? request.deep : undefined,
     projector,
-    signal: request.signal,
     onFold: (done, folds) => request.onProgress?.(done / folds, `fold ${done}/${folds} done`),
   })
 }

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -15,6 +15,16 @@ test.describe('Training and Models views', () => {
   })
   test.afterAll(async () => rm(study, { recursive: true, force: true }))
 
+  /** Opens the study, as a person would in the Study view, then the Training view. */
+  async function openTraining(page: Page): Promise<void> {
+    await page.goto(process.env.ENTRAIN_E2E_URL!)
+    await page.getByRole('link', { name: /^Study/ }).click()
+    await page.getByLabel('Study folder path').fill(study)
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('current-study')).toHaveText(`Study: ${path.basename(study)}`)
+    await page.getByRole('link', { name: /^Training/ }).click()
+  }
+
   test('trains a small model with live curves, cancels another with Esc, and finds the model in the Models view', async ({ page }) => {
     test.setTimeout(90_000)
     const problems: string[] = []
@@ -22,13 +32,7 @@ test.describe('Training and Models views', () => {
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()))
     const [x1, x2] = writePairedViews(study, 'views', 1200, 1)
 
-    await page.goto(process.env.ENTRAIN_E2E_URL!)
-    await page.getByRole('link', { name: /^Study/ }).click()
-    await page.getByLabel('Study folder path').fill(study)
-    await page.keyboard.press('Enter')
-    await expect(page.getByTestId('current-study')).toHaveText(`Study: ${path.basename(study)}`)
-
-    await page.getByRole('link', { name: /^Training/ }).click()
+    await openTraining(page)
     await page.getByTestId('training-x1').fill(x1)
     await page.getByTestId('training-x2').fill(x2)
     await page.getByTestId('training-dims').fill('2')
@@ -90,12 +94,7 @@ test.describe('Training and Models views', () => {
     test.setTimeout(90_000)
     const dataset = path.join(study, 'datasets', 'simulated')
     await writeSimulatedDataset(dataset, { participants: 2, songs: 2, songSeconds: 6, windowSeconds: 0.5, channels: 4 })
-    await page.goto(process.env.ENTRAIN_E2E_URL!)
-    await page.getByRole('link', { name: /^Study/ }).click()
-    await page.getByLabel('Study folder path').fill(study)
-    await page.keyboard.press('Enter')
-    await expect(page.getByTestId('current-study')).toHaveText(`Study: ${path.basename(study)}`)
-    await page.getByRole('link', { name: /^Training/ }).click()
+    await openTraining(page)
 
     await page.getByTestId('source-dataset').check()
     await page.getByTestId('training-dataset').fill(dataset)
