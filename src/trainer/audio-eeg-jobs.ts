@@ -22,6 +22,7 @@ import { scaleEpoch } from '../shared/dataset/eeg-chain'
 import type { DatasetManifest } from '../shared/dataset/manifest'
 import type { DccaProgress } from '../shared/dcca-training'
 import { EntrainError } from '../shared/errors'
+import { csvCell } from '../shared/export/csv'
 import { columnMeans } from '../shared/linalg'
 import { viewFiles, type AudioEegModelConfig } from '../shared/model-folder'
 import { formatNpy } from '../shared/npy'
@@ -390,10 +391,10 @@ export async function embedAudioFiles(request: EmbedRequest): Promise<EmbedSumma
       rows.forEach((row, at) => data.set(row.values, at * dims))
       await fs.writeFile(request.out, formatNpy({ dtype: 'float32', shape: [rows.length, dims], data }), { flag: 'wx' })
       index = `${request.out.slice(0, -4)}.rows.csv`
-      await fs.writeFile(index, `${['file', ...(request.perWindow ? ['start_s'] : [])].join(',')}\n${rows.map((row) => [csvField(row.file), ...(request.perWindow ? [row.start!.toFixed(4)] : [])].join(',')).join('\n')}\n`)
+      await fs.writeFile(index, `${['file', ...(request.perWindow ? ['start_s'] : [])].join(',')}\n${rows.map((row) => [csvCell(row.file), ...(request.perWindow ? [row.start!.toFixed(4)] : [])].join(',')).join('\n')}\n`)
     } else {
       const header = ['file', ...(request.perWindow ? ['start_s'] : []), ...Array.from({ length: dims }, (_, at) => `d${at + 1}`)]
-      const body = rows.map((row) => [csvField(row.file), ...(request.perWindow ? [row.start!.toFixed(4)] : []), ...Array.from(row.values, (value) => Math.fround(value).toPrecision(9))].join(','))
+      const body = rows.map((row) => [csvCell(row.file), ...(request.perWindow ? [row.start!.toFixed(4)] : []), ...Array.from(row.values, (value) => Math.fround(value).toPrecision(9))].join(','))
       await fs.writeFile(request.out, `${header.join(',')}\n${body.join('\n')}\n`, { flag: 'wx' })
     }
     return { out: path.resolve(request.out), files: files.length, rows: rows.length, dims, index }
@@ -402,5 +403,4 @@ export async function embedAudioFiles(request: EmbedRequest): Promise<EmbedSumma
   }
 }
 
-const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
 

@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { audioDescriptorNames, audioDescriptors } from '../../shared/dsp/descriptors'
 import { EntrainError } from '../../shared/errors'
+import { csvCell } from '../../shared/export/csv'
 import { matrix, type Matrix } from '../../shared/linalg'
 import { formatNpy } from '../../shared/npy'
 import { parseRowIndex } from '../../shared/retrieval/folder'
@@ -81,7 +82,6 @@ export async function readRowIndex(npyFile: string): Promise<string[] | null> {
   }
 }
 
-const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text)
 
 /** Writes a feature matrix as float32 NPY and its row index beside it; refuses to replace either. */
 export async function writeFeatureFile(out: string, features: Matrix, files: string[]): Promise<string[]> {
@@ -90,6 +90,6 @@ export async function writeFeatureFile(out: string, features: Matrix, files: str
     if (await fs.access(file).then(() => true, () => false)) throw new EntrainError('CONFLICT', `${file} already exists; choose another --out (Entrain never replaces it)`)
   }
   await fs.writeFile(out, formatNpy({ dtype: 'float32', shape: [features.rows, features.cols], data: Float32Array.from(features.data) }), { flag: 'wx' })
-  await fs.writeFile(rowsFile, `file\n${files.map((file) => csvField(path.resolve(file))).join('\n')}\n`, { flag: 'wx' })
+  await fs.writeFile(rowsFile, `file\n${files.map((file) => csvCell(path.resolve(file))).join('\n')}\n`, { flag: 'wx' })
   return [out, rowsFile]
 }

@@ -60,7 +60,7 @@ interface RunningJob extends JobListeners {
 interface TrainerHandle {
   handle: TrainerProcess
   ready: Promise<void>
-  /** The backend request (as JSON) of the process's first job, which chose its backend for good. */
+  /** The backend request of the process's first job, which chose its backend for good. */
   backend: string
 }
 
@@ -90,9 +90,9 @@ export class TrainerHost {
     const result = new Promise<TrainerResult<J>>((resolve, reject) => (this.job = { id, ...listeners, sent: false, cancelled: false, resolve: resolve as (result: TrainerResult) => void, reject }))
     try {
       // A process keeps the backend its first job chose (tfjs's choice, wasm's thread pool): a job that asks for another gets a new process.
-      const backend = 'backend' in job ? JSON.stringify(job.backend ?? {}) : null
+      const backend = 'backend' in job ? `${job.backend?.backend ?? 'auto'}, ${job.backend?.threads ?? 'default'} threads` : null
       if (this.process && backend !== null && this.process.backend !== backend) await this.stopProcess()
-      const trainer = this.started(backend ?? JSON.stringify({}))
+      const trainer = this.started(backend ?? 'auto, default threads')
       await trainer.ready
       // A process that died during the handshake has failed the job already.
       const running = this.job as RunningJob | null

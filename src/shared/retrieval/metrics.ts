@@ -153,6 +153,8 @@ export interface DirectionMetrics {
 
 export const metricNames = ['iMRR', 'cMRR', 'R1', 'R5', 'R10', 'medianRank'] as const satisfies readonly (keyof DirectionMetrics)[]
 
+export type MetricName = (typeof metricNames)[number]
+
 /** Every metric of one retrieval direction, from its similarity matrix (queries × candidates, paired by index). */
 export function directionMetrics(similarity: Matrix, labels?: ArrayLike<number>): DirectionMetrics & { ranks: Float64Array } {
   const ranks = instanceRanks(similarity)

@@ -3,6 +3,7 @@
  * per feature set, model and direction; means and standard deviations in their own columns) and
  * Markdown (a table of mean ± sd, as papers print it).
  */
+import { csvCell } from '../export/csv'
 import { metricNames, type DirectionMetrics } from './metrics'
 import type { DirectionSummary, RetrievalResult } from './protocol'
 
@@ -32,9 +33,7 @@ export const directions = [
   ['textToAudio', 'lyrics → audio'],
 ] as const
 
-const metricLabels: Record<keyof DirectionMetrics, string> = { iMRR: 'instance MRR', cMRR: 'class MRR', R1: 'R@1', R5: 'R@5', R10: 'R@10', medianRank: 'median rank' }
-
-const csvCell = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)
+export const metricLabels: Record<keyof DirectionMetrics, string> = { iMRR: 'instance MRR', cMRR: 'class MRR', R1: 'R@1', R5: 'R@5', R10: 'R@10', medianRank: 'median rank' }
 
 export function comparisonCsv(comparison: RetrievalComparison): string {
   const header = ['features', 'model', 'direction', 'folds', 'pairs', 'seed', ...metricNames.flatMap((name) => [`${name}_mean`, `${name}_sd`]), 'chance_iMRR', 'chance_cMRR']
@@ -52,11 +51,14 @@ export function comparisonCsv(comparison: RetrievalComparison): string {
   return `${lines.join('\n')}\n`
 }
 
-const formatMetric = (name: keyof DirectionMetrics, value: { mean: number; sd: number } | null) => (value === null ? '–' : name === 'medianRank' ? `${value.mean.toFixed(1)} ± ${value.sd.toFixed(1)}` : `${value.mean.toFixed(3)} ± ${value.sd.toFixed(3)}`)
+export const formatMetric = (name: keyof DirectionMetrics, value: { mean: number; sd: number } | null) => (value === null ? '–' : name === 'medianRank' ? `${value.mean.toFixed(1)} ± ${value.sd.toFixed(1)}` : `${value.mean.toFixed(3)} ± ${value.sd.toFixed(3)}`)
+
+/** The metrics a comparison has: class MRR only where the folder has labels. */
+export const shownMetrics = (comparison: RetrievalComparison) => metricNames.filter((name) => name !== 'cMRR' || comparison.classes !== null)
 
 export function comparisonMarkdown(comparison: RetrievalComparison): string {
   const first = comparison.entries[0]?.result
-  const shown = metricNames.filter((name) => name !== 'cMRR' || comparison.classes !== null)
+  const shown = shownMetrics(comparison)
   const lines = [
     `# Audio–lyrics retrieval: ${comparison.folder}`,
     '',
