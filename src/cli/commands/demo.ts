@@ -12,7 +12,7 @@ import { paperChain } from '../../shared/dataset/eeg-chain'
 import { EntrainError } from '../../shared/errors'
 import { comparisonMarkdown, type RetrievalComparison } from '../../shared/retrieval/report'
 import type { TrainingResult } from '../../shared/training'
-import { embedAudioFiles, type EmbedSummary } from '../../trainer/audio-eeg-jobs'
+import type { EmbedSummary } from '../../trainer/audio-eeg-jobs'
 import { defineCommand, exitCodes, output, type Io } from '../command'
 import { clock, ProgressBar } from '../progress'
 
@@ -85,11 +85,8 @@ export const demoCommand = defineCommand({
         out: folders.dataset,
         chain: paperChain,
         windows: demoWindows,
-        audioRate: datasetDefaults.audioRate,
-        audioScaling: datasetDefaults.audioScaling,
+        ...datasetDefaults,
         folds: 4,
-        seed: datasetDefaults.seed,
-        shardWindows: datasetDefaults.shardWindows,
         onProgress: (done, total, detail) => progress.update(done / total, detail),
       }),
     )
@@ -109,15 +106,17 @@ export const demoCommand = defineCommand({
         ),
       )
 
-      embeddings = await step(io, '4/5 embeddings', (progress) =>
-        embedAudioFiles({
+      embeddings = await step(io, '4/5 embeddings', async (progress) => {
+        // tfjs loads only here, not for every `entrain` command.
+        const { embedAudioFiles } = await import('../../trainer/audio-eeg-jobs')
+        return embedAudioFiles({
           model: folders.model,
           inputs: [path.join(demoStudyDir, 'stimuli')],
           out: path.join(out, 'embeddings.npy'),
           perWindow: false,
           onProgress: (done, total, file) => progress.update(done / total, path.basename(file)),
-        }),
-      )
+        })
+      })
 
       comparison = await step(io, '5/5 retrieval', async (progress) => {
         await writeRetrievalDemoFolder(folders.retrieval)

@@ -37,7 +37,8 @@ export class TrainingService {
         onProgress: (progress) => {
           const epochChanged = this.current.progress?.epoch !== progress.epoch || this.current.progress.fit !== progress.fit
           this.curves.add(progress)
-          this.update({ progress, stage: null, curves: this.curves.curves.map((curve) => ({ fit: curve.fit, points: [...curve.points] })) }, !epochChanged)
+          // The curves change only when an epoch closes, which is when the epoch changes.
+          this.update({ progress, stage: null, ...(epochChanged ? { curves: this.curves.curves.map((curve) => ({ fit: curve.fit, points: [...curve.points] })) } : {}) }, !epochChanged)
         },
       })
       .then(
