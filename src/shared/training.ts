@@ -89,9 +89,12 @@ export interface TrainingResult {
   validation: { mean: number; sd: number; min: number; max: number } | null
 }
 
-/** Which fold and run of a job a progress event belongs to, for people (folds and runs from 1). */
+/** A fold × run of a k-fold job, for people (folds and runs from 1). */
+export const foldRunName = (fold: number, run: number) => `fold ${fold + 1}, run ${run + 1}`
+
+/** Which fit of a job a progress event belongs to. */
 export function fitName(progress: DccaProgress): string {
-  return progress.job ? `fold ${progress.job.fold + 1}, run ${progress.job.run + 1}` : 'validation split'
+  return progress.job ? foldRunName(progress.job.fold, progress.job.run) : 'validation split'
 }
 
 /** A progress event of a job, with the fit it belongs to. */

@@ -15,6 +15,7 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs-core'
 import { appVersion } from '../main/app-info'
 import { decodeAudioFile } from '../main/audio/decode'
+import { rowsFileOf } from '../main/retrieval/features'
 import { audioEegRequestSchema, audioFeatures, presetFrontEnd, trackWindows, type AudioEegRequest, type AudioEegTraining } from '../shared/audio-eeg'
 import { prepareStimulus } from '../shared/audio/prepare'
 import { project } from '../shared/cca'
@@ -75,7 +76,7 @@ interface Fold {
 }
 
 /** Folds from the manifest's assignment (by participant or by song); a fold with no windows is left out. */
-export function datasetFolds(manifest: DatasetManifest, by: AudioEegTraining['foldsBy']): { folds: Fold[]; empty: number[] } {
+function datasetFolds(manifest: DatasetManifest, by: AudioEegTraining['foldsBy']): { folds: Fold[]; empty: number[] } {
   const assignment = by === 'subject' ? manifest.folds.bySubject : manifest.folds.bySong
   const foldOf = manifest.items.map((item) => assignment[by === 'subject' ? item.participant : item.stimulus])
   const folds: Fold[] = []
@@ -89,7 +90,7 @@ export function datasetFolds(manifest: DatasetManifest, by: AudioEegTraining['fo
 }
 
 /** Everything that would stop training half-way, found before it starts. */
-function foldProblems(folds: Fold[], empty: number[], training: AudioEegTraining, manifest: DatasetManifest): string[] {
+function foldProblems(folds: Fold[], training: AudioEegTraining, manifest: DatasetManifest): string[] {
   const by = training.foldsBy === 'subject' ? 'participant' : 'song'
   if (folds.length < 2) return [`folds by ${training.foldsBy}: the dataset's ${manifest.items.length} windows fall in ${folds.length} of its ${manifest.folds.k} folds (one ${by} per fold at least); cross-validation needs two or more: record more ${by}s, or fold by ${training.foldsBy === 'subject' ? 'song' : 'subject'}`]
   const problems: string[] = []
@@ -141,7 +142,7 @@ export async function trainAudioEegFolder(job: AudioEegJob): Promise<AudioEegSum
   const dataset = await openDataset(datasetFolder, frontEnd)
   try {
     const { folds, empty } = datasetFolds(dataset.manifest, training.foldsBy)
-    const problems = foldProblems(folds, empty, training, dataset.manifest)
+    const problems = foldProblems(folds, training, dataset.manifest)
     if (problems.length) throw new EntrainError('INVALID_INPUT', `${datasetFolder}: ${problems.join('; ')}`)
     const backend = await selectBackend(parsed.data.backend)
     job.onBackend?.(backend)
@@ -390,7 +391,7 @@ export async function embedAudioFiles(request: EmbedRequest): Promise<EmbedSumma
       const data = new Float32Array(rows.length * dims)
       rows.forEach((row, at) => data.set(row.values, at * dims))
       await fs.writeFile(request.out, formatNpy({ dtype: 'float32', shape: [rows.length, dims], data }), { flag: 'wx' })
-      index = `${request.out.slice(0, -4)}.rows.csv`
+      index = rowsFileOf(request.out)
       await fs.writeFile(index, `${['file', ...(request.perWindow ? ['start_s'] : [])].join(',')}\n${rows.map((row) => [csvCell(row.file), ...(request.perWindow ? [row.start!.toFixed(4)] : [])].join(',')).join('\n')}\n`)
     } else {
       const header = ['file', ...(request.perWindow ? ['start_s'] : []), ...Array.from({ length: dims }, (_, at) => `d${at + 1}`)]

@@ -285,11 +285,7 @@ function transposeOperandsFirst(kernelFunc: KernelFunc): KernelFunc {
   }
 }
 
-/** The wasm memory as it is now (it is replaced when it grows). */
-function wasmMemory(backend: wasm.BackendWasm): ArrayBufferLike {
-  return memoryObject(backend).buffer
-}
-
+/** The wasm memory object; its buffer is replaced when the memory grows, so read `.buffer` where it is used. */
 function memoryObject(backend: wasm.BackendWasm): LinearMemory {
   const module = backend.wasm as unknown as { wasmMemory?: LinearMemory; asm: { memory: LinearMemory } }
   return module.wasmMemory ?? module.asm.memory
@@ -316,7 +312,7 @@ function useBlasForProducts(blas: Blas): string {
     const outerShape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2))
     const out = backend.makeOutput([...outerShape, m, n], 'float32')
     // After makeOutput, which may have grown (and so replaced) the memory.
-    const memory = wasmMemory(backend)
+    const memory = memoryObject(backend).buffer
     const view = (tensor: TensorInfo, batch: number, size: number) => new Float32Array(memory, backend.dataIdMap.get(tensor.dataId)!.memoryOffset + batch * size * 4, size)
     const batches = Math.max(batchA, batchB)
     for (let batch = 0; batch < batches; batch++) {

@@ -13,7 +13,7 @@ import { buildDataset, datasetDefaults } from '../main/dataset/build'
 import { paperChain } from '../shared/dataset/eeg-chain'
 import { paperWindows } from '../shared/dataset/windows'
 import { EntrainError } from '../shared/errors'
-import { fitName, type FitResult, type TrainingProgress, type TrainingStage } from '../shared/training'
+import { fitName, foldRunName, type FitResult, type TrainingProgress, type TrainingStage } from '../shared/training'
 import { trainAudioEegFolder } from './audio-eeg-jobs'
 import type { BackendChoice } from './backend'
 import { TrainingCancelled, type EpochRecord } from './dcca'
@@ -53,7 +53,6 @@ export async function runJob(job: TrainerJob, hooks: JobHooks): Promise<TrainerR
         const { kind, sessions, ...request } = job
         if (sessions) await datasetFromSessions(sessions, request.dataset, hooks)
         const summary = await trainAudioEegFolder({ ...request, onBackend: hooks.onBackend, onProgress, signal: hooks.signal })
-        const name = (fold: number, run: number) => `fold ${fold + 1}, run ${run + 1}`
         const exported = summary.runs.find((run) => run.fold === summary.exported.fold && run.run === summary.exported.run)!
         return {
           kind,
@@ -61,7 +60,7 @@ export async function runJob(job: TrainerJob, hooks: JobHooks): Promise<TrainerR
           backend: summary.backend,
           seconds: summary.seconds,
           fits: summary.runs.map((run) => ({
-            fit: name(run.fold, run.run),
+            fit: foldRunName(run.fold, run.run),
             epochs: run.epochs,
             bestEpoch: run.bestEpoch,
             stoppedEarly: run.stoppedEarly,
@@ -72,7 +71,7 @@ export async function runJob(job: TrainerJob, hooks: JobHooks): Promise<TrainerR
           })),
           correlations: exported.validation.correlations,
           correlationsOn: 'validation',
-          exported: name(exported.fold, exported.run),
+          exported: foldRunName(exported.fold, exported.run),
           validation: summary.validation,
         }
       }
