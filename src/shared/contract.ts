@@ -12,9 +12,7 @@ import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
 import type { Block, Phase, StimulusInputRow, Study, StudyInput } from './study/schema'
 import type { PlannedTrial } from './study/sequence'
-import { dccaObjectives } from './dcca'
-import { optimizerNames } from './dcca-training'
-import { retrievalModels } from './retrieval/protocol'
+import { deepRetrievalSchema, retrievalModels } from './retrieval/protocol'
 import type { RetrievalComparison } from './retrieval/report'
 import type { LogLine, PhaseName, SessionEvent } from './session/events'
 import type { SessionRecord } from './session/record'
@@ -525,19 +523,7 @@ const retrievalRequests = {
         dims: z.number().int().min(1).max(512).optional(),
         ridge: z.number().min(0).max(1e3).optional(),
         textDims: z.number().int().min(2).max(1024).optional(),
-        deep: z
-          .object({
-            hidden: z.array(z.number().int().min(1).max(8192)).max(8).optional(),
-            outputs: z.number().int().min(2).max(1024).optional(),
-            epochs: z.number().int().min(1).max(10_000).optional(),
-            batchSize: z.number().int().min(4).max(100_000).optional(),
-            learningRate: z.number().positive().max(10).optional(),
-            optimizer: z.enum(optimizerNames).optional(),
-            objective: z.enum(dccaObjectives).optional(),
-            ridge: z.number().min(0).max(1e3).optional(),
-          })
-          .strict()
-          .optional(),
+        deep: deepRetrievalSchema.partial().optional(),
         embeddings: z.array(z.object({ name: z.string().min(1).max(100), file: filePath }).strict()).max(16).optional(),
         /** Audio↔EEG model folders whose embeddings of the folder's audio are compared. */
         modelFolders: z.array(folderPath).max(16).optional(),

@@ -69,6 +69,9 @@ export interface ViewData {
   data: Float32Array | Float64Array
 }
 
+/** A matrix as a named view. */
+export const namedView = (name: string, m: { rows: number; cols: number; data: Float32Array | Float64Array }): ViewData => ({ name, rows: m.rows, cols: m.cols, data: m.data })
+
 /** Unpaired rows, empty views, non-finite values (the first one's position). */
 export function pairedViewProblems(view1: ViewData, view2: ViewData): string[] {
   const problems: string[] = []

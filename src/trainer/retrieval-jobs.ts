@@ -10,9 +10,8 @@ import { promises as fs } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { audioDescriptorMatrix, folderNames, readRowIndex, textFeatureMatrix } from '../main/retrieval/features'
-import type { ViewData } from '../shared/dcca-training'
+import { namedView, type ViewData } from '../shared/dcca-training'
 import { EntrainError } from '../shared/errors'
-import type { Matrix } from '../shared/linalg'
 import { parseNpy } from '../shared/npy'
 import { labelsFileName, pairFolderFiles, parseLabels, parseNumericCsv, type FolderLabels } from '../shared/retrieval/folder'
 import { parseDeepRetrieval, retrievalDefaults, type DeepRetrievalSettings, type RetrievalModel, type RetrievalOptions } from '../shared/retrieval/protocol'
@@ -40,7 +39,6 @@ export interface EvaluateOptions extends RetrievalEvaluation {
   signal?: AbortSignal
 }
 
-const view = (name: string, m: Matrix): ViewData => ({ name, rows: m.rows, cols: m.cols, data: m.data })
 
 /**
  * An embedding (NPY or CSV, e.g. from `entrain embed`) as rows in the pairs' order: matched by name
@@ -125,7 +123,7 @@ export async function evaluateRetrieval(folder: string, options: EvaluateOptions
     pairs.map((pair) => path.join(root, pair.audio)),
     (done, total, file) => fileDone((featureShare * done) / total / (options.modelFolders?.length ? 2 : 1), `audio descriptors: ${path.basename(file)} (${done}/${total})`),
   )
-  const featureSets: { name: string; audio: ViewData }[] = [{ name: 'descriptors', audio: view('descriptors', descriptors) }]
+  const featureSets: { name: string; audio: ViewData }[] = [{ name: 'descriptors', audio: namedView('descriptors', descriptors) }]
   for (const embedding of options.embeddings ?? []) featureSets.push({ name: embedding.name, audio: await readEmbedding(embedding.file, pairNames) })
 
   if (deep || options.modelFolders?.length) await selectBackend()
@@ -146,7 +144,7 @@ export async function evaluateRetrieval(folder: string, options: EvaluateOptions
   for (const [index, { features, model }] of runs.entries()) {
     const result = await runRetrieval({
       audio: features.audio,
-      text: view('lyrics', text.features),
+      text: namedView('lyrics', text.features),
       labels: labels ? { name: labelsFileName, values: labels.values } : undefined,
       model,
       options: settings,

@@ -7,7 +7,7 @@
  */
 import * as tfl from '@tensorflow/tfjs-layers'
 import { project } from '../shared/cca'
-import type { ViewData } from '../shared/dcca-training'
+import { namedView } from '../shared/dcca-training'
 import { EntrainError } from '../shared/errors'
 import { leadingColumns } from '../shared/linalg'
 import {
@@ -37,7 +37,6 @@ export function retrievalEncoder(inputSize: number, hidden: number[], outputs: n
   }
 }
 
-const asView = (name: string, m: { rows: number; cols: number; data: Float64Array }): ViewData => ({ name, rows: m.rows, cols: m.cols, data: m.data })
 
 /**
  * The deep projector. Inputs are standardised with the training pairs' statistics (the input
@@ -52,7 +51,7 @@ export function deepProjector(options: RetrievalOptions, settings: DeepRetrieval
     }
     const scaleAudio = standardiser(train.audio)
     const scaleText = standardiser(train.text)
-    const views = [asView('audio', scaleAudio(train.audio)), asView('text', scaleText(train.text))] as const
+    const views = [namedView('audio', scaleAudio(train.audio)), namedView('text', scaleText(train.text))] as const
     const trainingHooks: TrainingHooks = {
       signal: hooks.signal,
       onProgress: (progress) => {
@@ -81,8 +80,8 @@ export function deepProjector(options: RetrievalOptions, settings: DeepRetrieval
     })
     try {
       const [audioOut, textOut] = await Promise.all([
-        encode(trained.encoders[0], viewRows(asView('audio', scaleAudio(test.audio)))),
-        encode(trained.encoders[1], viewRows(asView('text', scaleText(test.text)))),
+        encode(trained.encoders[0], viewRows(namedView('audio', scaleAudio(test.audio)))),
+        encode(trained.encoders[1], viewRows(namedView('text', scaleText(test.text)))),
       ])
       // The training loop's final CCA holds every component; its leading ones are the linear CCA to `dims`.
       const dims = Math.min(sharedDimensions(options.dims, train), trained.projection.weights1.cols)

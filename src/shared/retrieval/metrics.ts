@@ -11,13 +11,13 @@
  * rank when ties are broken at random. Without that, a featuriser that returns the same vector for
  * everything would score a perfect MRR.
  */
-import { matrix, type Matrix } from '../linalg'
+import { matrix, multiplyTransposed, type Matrix } from '../linalg'
 
 /** Cosine similarity of every row of `queries` with every row of `candidates` (queries × candidates). */
 export function cosineSimilarities(queries: Matrix, candidates: Matrix): Matrix {
   if (queries.cols !== candidates.cols) throw new RangeError(`queries have ${queries.cols} dimensions and candidates ${candidates.cols}; they must live in one space`)
   const unit = (m: Matrix) => {
-    const result = matrix(m.rows, m.cols, m.data)
+    const result = matrix(m.rows, m.cols)
     for (let i = 0; i < m.rows; i++) {
       let norm = 0
       for (let j = 0; j < m.cols; j++) norm += m.data[i * m.cols + j]! ** 2
@@ -27,17 +27,7 @@ export function cosineSimilarities(queries: Matrix, candidates: Matrix): Matrix 
     }
     return result
   }
-  const q = unit(queries)
-  const c = unit(candidates)
-  const result = matrix(q.rows, c.rows)
-  for (let i = 0; i < q.rows; i++) {
-    for (let j = 0; j < c.rows; j++) {
-      let dot = 0
-      for (let k = 0; k < q.cols; k++) dot += q.data[i * q.cols + k]! * c.data[j * c.cols + k]!
-      result.data[i * c.rows + j] = dot
-    }
-  }
-  return result
+  return multiplyTransposed(unit(queries), unit(candidates))
 }
 
 /** The rank (from 1, ties counting half) of each query's partner: candidate i for query i. */

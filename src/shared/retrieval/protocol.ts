@@ -10,7 +10,7 @@ import { fitCca, project } from '../cca'
 import { dccaObjectives } from '../dcca'
 import { optimizerNames, pairedViewProblems, type ViewData } from '../dcca-training'
 import { EntrainError } from '../errors'
-import { matrix, type Matrix } from '../linalg'
+import { matrix, transpose, type Matrix } from '../linalg'
 import { kFolds, type Fold } from './folds'
 import { chanceClassMrr, chanceInstanceMrr, cosineSimilarities, directionMetrics, metricNames, type DirectionMetrics } from './metrics'
 
@@ -204,7 +204,8 @@ export async function crossValidateRetrieval(run: RetrievalRun): Promise<Retriev
     const testLabels = labels ? Array.from(fold.test, (row) => labels[row]!) : undefined
     const similarity = cosineSimilarities(projected.audio, projected.text)
     const { ranks: forward, ...audioToText } = directionMetrics(similarity, testLabels)
-    const { ranks: backward, ...textToAudio } = directionMetrics(cosineSimilarities(projected.text, projected.audio), testLabels)
+    // Text → audio ranks the same similarities the other way round.
+    const { ranks: backward, ...textToAudio } = directionMetrics(transpose(similarity), testLabels)
     results.push({ fold: index + 1, testPairs: fold.test.length, audioToText, textToAudio })
     ranks.audioToText.push(...forward)
     ranks.textToAudio.push(...backward)
