@@ -12,6 +12,7 @@ import type { ErrorInfo, Reply } from './errors'
 import type { StudyIssue } from './study/check'
 import type { Block, Phase, StimulusInputRow, Study, StudyInput } from './study/schema'
 import type { PlannedTrial } from './study/sequence'
+import type { ExportMarker } from './export/markers'
 import { deepRetrievalSchema, retrievalModels } from './retrieval/protocol'
 import type { RetrievalComparison } from './retrieval/report'
 import type { LogLine, PhaseName, SessionEvent } from './session/events'
@@ -345,11 +346,8 @@ export interface RecordingStreamSummary {
 }
 
 /** A marker of any string stream, with a readable label (Entrain's JSON markers as `event stimulus`). */
-export interface RecordingMarker {
-  time: number
-  label: string
-  stream: string
-}
+/** A marker of a recording: when (recording computer's clock), its readable label, which stream said it. */
+export type RecordingMarker = ExportMarker
 
 /** What the Recordings view knows of a recording that is part of an Entrain session. */
 export interface RecordingSessionInfo {
