@@ -5,7 +5,7 @@ import { chainProblem, filterPart, processEpoch, scaleEpoch, type EegChain } fro
 import { datasetFormat, datasetVersion, shardName, type DatasetItem, type DatasetManifest } from '../../shared/dataset/manifest'
 import { assignFolds, windowOffsets, windowProblem, type WindowSpec } from '../../shared/dataset/windows'
 import { EntrainError } from '../../shared/errors'
-import type { SessionRecord } from '../../shared/session/record'
+import { sessionFolderName, type SessionRecord } from '../../shared/session/record'
 import { studySchema, type Study } from '../../shared/study/schema'
 import { findSegments } from '../../shared/xdf/clock'
 import { readXdf, type XdfStream } from '../../shared/xdf/reader'
@@ -161,7 +161,7 @@ export async function buildDataset(options: DatasetOptions): Promise<DatasetMani
   let doneTrials = 0
 
   for (const { folder, record, sha256 } of records) {
-    const sessionName = `sub-${record.participant}/ses-${String(record.session).padStart(2, '0')}`
+    const sessionName = sessionFolderName(record.participant, record.session)
     const { study, folder: studyFolder } = await studyOf(folder, record)
     const before = items.length
     for (const part of record.parts) {

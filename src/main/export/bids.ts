@@ -9,7 +9,7 @@ import path from 'node:path'
 import { EntrainError } from '../../shared/errors'
 import { bidsLabel, bidsRunPaths, bidsStimulusPath, channelsTsv, datasetDescription, eegSidecar, eventsSidecar, participantsTsv } from '../../shared/export/bids'
 import { eventsTsv } from '../../shared/session/events'
-import type { SessionRecord } from '../../shared/session/record'
+import { sessionFolderName, type SessionRecord } from '../../shared/session/record'
 import { checkStudy } from '../../shared/study/check'
 import { scaleSpec } from '../../shared/study/scales'
 import type { Study } from '../../shared/study/schema'
@@ -94,7 +94,7 @@ export async function exportBids(studyFolder: string, out: string, options: Bids
   const result: BidsResult = { folder: out, task, participants: [], runs: [], stimuli: [], skipped }
   const usedStimuli = new Set<string>()
   for (const { folder, record } of sessions) {
-    const label = `sub-${record.participant}/ses-${String(record.session).padStart(2, '0')}`
+    const label = sessionFolderName(record.participant, record.session)
     const source = path.join(out, 'sourcedata', label)
     await fs.mkdir(source, { recursive: true })
     for (const name of [sessionFiles.record, sessionFiles.events, sessionFiles.log]) {
